@@ -1,0 +1,124 @@
+/**
+ * The vocabulary shared by the signature compiler, the inspector and the policy: what a
+ * signature looks at (targets), what it belongs to (families) and what a hit is (Match).
+ * Names follow OWASP CRS variables (ARGS, ARGS_NAMES, REQUEST_HEADERS, ...) in lower case so
+ * a CRS rule can later be traced to the target it compiles onto.
+ */
+
+/** Attack families; `protocol` and `limits` are raised by decoders and budgets, not patterns. */
+export const FAMILIES = [
+  "sqli",
+  "xss",
+  "rce",
+  "lfi",
+  "rfi",
+  "ssrf",
+  "ssti",
+  "nosqli",
+  "xxe",
+  "deserialization",
+  "jndi",
+  "scanner",
+  "protocol",
+  "limits",
+  "leakage",
+] as const;
+export type Family = (typeof FAMILIES)[number];
+
+/**
+ * Where a value comes from.
+ * - request_filename: the request path, percent-decoded and normalised (no query).
+ * - request_uri_raw: the `:path` pseudo-header exactly as received (path and query).
+ * - args / args_names: query, form, JSON (and later multipart) field values and names.
+ * - request_headers / request_headers_names: every request header value / name
+ *   (pseudo-headers excluded; `:path` is covered by the targets above).
+ * - request_cookies / request_cookies_names: cookie values / names from `cookie` headers.
+ * - request_body: the raw request body bytes, streamed.
+ * - response_headers / response_body: the response direction (issue 3 widens this).
+ */
+export const TARGETS = [
+  "request_filename",
+  "request_uri_raw",
+  "args",
+  "args_names",
+  "request_headers",
+  "request_headers_names",
+  "request_cookies",
+  "request_cookies_names",
+  "request_body",
+  "response_headers",
+  "response_body",
+] as const;
+export type Target = (typeof TARGETS)[number];
+
+export const SEVERITIES = ["critical", "error", "warning", "notice"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Anomaly score per severity, as in CRS (critical 5, error 4, warning 3, notice 2). */
+export const SEVERITY_SCORE: Readonly<Record<Severity, number>> = {
+  critical: 5,
+  error: 4,
+  warning: 3,
+  notice: 2,
+};
+
+/** One signature (or decoder/limit rule) that fired on one value. */
+export interface Match {
+  /** Stable signature id; decoder and limit findings use ids from the 9xxxxx range. */
+  readonly signatureId: number;
+  readonly family: Family;
+  readonly severity: Severity;
+  readonly score: number;
+  readonly target: Target;
+  /**
+   * The field or header name the value came from (bounded, decoded), or "" where the target
+   * has no name (path, raw body). Traffic data: goes to the security event log, never to a
+   * metric label.
+   */
+  readonly field: string;
+  /** End offset of the match inside the value (bytes), for events; 0 when unknown. */
+  readonly offset: number;
+}
+
+export type Direction = "request" | "response";
+
+/** One header as Envoy sends it: lower-case key, value bytes from `raw_value`. */
+export interface HeaderEntry {
+  readonly key: string;
+  readonly value: Uint8Array;
+}
+
+/**
+ * Inspection of one direction of one exchange. Each call returns only the matches that are new
+ * in that call (a signature that already fired in this direction is not repeated). The
+ * inspector owns native stream state; `close` releases it and is idempotent.
+ */
+export interface DirectionInspector {
+  headers(headers: readonly HeaderEntry[], endOfStream: boolean): readonly Match[];
+  body(chunk: Uint8Array, endOfStream: boolean): readonly Match[];
+  trailers(trailers: readonly HeaderEntry[]): readonly Match[];
+  /** Body bytes seen so far, and how many of them were inspected (the rest passed a limit). */
+  readonly bytesSeen: number;
+  readonly bytesInspected: number;
+  close(): void;
+}
+
+/** Both directions of one ext_proc stream. */
+export interface ExchangeInspector {
+  readonly request: DirectionInspector;
+  readonly response: DirectionInspector;
+  close(): void;
+}
+
+/** A compiled, immutable signature set. A reload builds a new one; streams keep theirs. */
+export interface InspectionEngine {
+  openExchange(): ExchangeInspector;
+  readonly info: EngineInfo;
+}
+
+export interface EngineInfo {
+  /** sha256 (hex) of the signature set as loaded. */
+  readonly hash: string;
+  readonly signatures: number;
+  readonly compileSeconds: number;
+}
