@@ -1,0 +1,99 @@
+/**
+ * The inspection engine: a compiled signature set, immutable once built. Each ext_proc stream
+ * opens an ExchangeInspector on the engine it started with; a reload builds a new engine and
+ * swaps the reference, and the old one is closed when its last exchange is done.
+ */
+import { createHash } from "node:crypto";
+import {
+  type CompilableSignature,
+  type CompiledSignatures,
+  closeCompiled,
+  compileSignatures,
+} from "../signatures/compile.js";
+import { type GroupIndex, indexGroups } from "./group-index.js";
+import { DEFAULT_LIMITS, type InspectionLimits } from "./limits.js";
+import { RequestInspector } from "./request-inspector.js";
+import { ResponseInspector } from "./response-inspector.js";
+import type { EngineInfo, ExchangeInspector, InspectionEngine } from "./types.js";
+
+export interface EngineOptions {
+  /** Highest paranoia level of the signatures compiled (1-4). */
+  readonly paranoia: number;
+  readonly limits?: InspectionLimits;
+  /** Hash of the signature set as loaded; computed from the signatures when absent. */
+  readonly hash?: string;
+}
+
+export interface CompiledEngine extends InspectionEngine {
+  readonly compiled: CompiledSignatures;
+  /** Frees the native databases once no exchange uses them. */
+  retire(): void;
+}
+
+export function compileEngine(
+  signatures: readonly CompilableSignature[],
+  options: EngineOptions,
+): CompiledEngine {
+  const started = process.hrtime.bigint();
+  const compiled = compileSignatures(signatures, { paranoia: options.paranoia });
+  const compileSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const info: EngineInfo = {
+    hash: options.hash ?? hashSignatures(signatures),
+    signatures: compiled.compiled,
+    compileSeconds,
+  };
+  return new Engine(compiled, indexGroups(compiled.groups), options.limits ?? DEFAULT_LIMITS, info);
+}
+
+class Engine implements CompiledEngine {
+  private open = 0;
+  private retired = false;
+  private closed = false;
+
+  constructor(
+    readonly compiled: CompiledSignatures,
+    private readonly index: GroupIndex,
+    private readonly limits: InspectionLimits,
+    readonly info: EngineInfo,
+  ) {}
+
+  openExchange(): ExchangeInspector {
+    if (this.closed) throw new Error("engine is closed: it was retired by a reload");
+    const request = new RequestInspector(this.index, this.limits);
+    const response = new ResponseInspector(this.index, this.limits);
+    this.open++;
+    let done = false;
+    return {
+      request,
+      response,
+      close: () => {
+        if (done) return;
+        done = true;
+        request.close();
+        response.close();
+        this.open--;
+        this.maybeClose();
+      },
+    };
+  }
+
+  retire(): void {
+    this.retired = true;
+    this.maybeClose();
+  }
+
+  private maybeClose(): void {
+    if (this.retired && this.open === 0 && !this.closed) {
+      this.closed = true;
+      closeCompiled(this.compiled);
+    }
+  }
+}
+
+function hashSignatures(signatures: readonly CompilableSignature[]): string {
+  const hash = createHash("sha256");
+  for (const s of [...signatures].sort((a, b) => a.id - b.id)) {
+    hash.update(JSON.stringify([s.id, s.paranoia, s.targets, s.transforms, s.pattern, s.flags]));
+  }
+  return hash.digest("hex");
+}

@@ -1,0 +1,76 @@
+/**
+ * Turns raw Hyperscan hits into Match values for one direction: applies each signature's
+ * selector (a signature limited to `request_headers:user-agent` ignores other headers),
+ * drops signatures that already fired in this direction, and gathers the fresh matches of the
+ * current message. One MatchBuffer per direction is reused for every scan.
+ */
+import { MatchBuffer } from "hyperscan-js";
+import type { SignatureGroup } from "../signatures/compile.js";
+import { type FindingRule, findingScore } from "./findings.js";
+import type { Match, Target } from "./types.js";
+
+export class MatchCollector {
+  readonly buffer = new MatchBuffer(1024);
+  private readonly fired = new Set<number>();
+  private fresh: Match[] = [];
+  private readonly all: Match[] = [];
+
+  /** Converts what the last scans left in `buffer` for `group`, then clears the buffer. */
+  drain(group: SignatureGroup, target: Target, field: string): void {
+    const buf = this.buffer;
+    if (buf.count === 0) return;
+    let lowered: string | undefined;
+    for (let i = 0; i < buf.count; i++) {
+      const member = group.members[buf.ids[i] ?? -1];
+      if (member === undefined || this.fired.has(member.id)) continue;
+      if (member.selectors !== undefined) {
+        lowered ??= field.toLowerCase();
+        if (!member.selectors.has(lowered)) continue;
+      }
+      this.add({
+        signatureId: member.id,
+        family: member.family,
+        severity: member.severity,
+        score: member.score,
+        target,
+        field,
+        offset: buf.to[i] ?? 0,
+      });
+    }
+    buf.clear();
+  }
+
+  /** A decoder or budget finding. */
+  finding(rule: FindingRule, target: Target, field: string): void {
+    if (this.fired.has(rule.id)) return;
+    this.add({
+      signatureId: rule.id,
+      family: rule.family,
+      severity: rule.severity,
+      score: findingScore(rule),
+      target,
+      field,
+      offset: 0,
+    });
+  }
+
+  /** The matches added since the last call. */
+  takeFresh(): readonly Match[] {
+    if (this.fresh.length === 0) return EMPTY;
+    const out = this.fresh;
+    this.fresh = [];
+    return out;
+  }
+
+  get matches(): readonly Match[] {
+    return this.all;
+  }
+
+  private add(match: Match): void {
+    this.fired.add(match.signatureId);
+    this.fresh.push(match);
+    this.all.push(match);
+  }
+}
+
+const EMPTY: readonly Match[] = Object.freeze([]);
