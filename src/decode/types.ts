@@ -21,19 +21,24 @@ export interface FieldSink {
   fieldData(bytes: Uint8Array): void;
   /** The current field is complete. */
   fieldEnd(): void;
-  /** Something about the body is malformed or over a limit; `code` is a stable identifier. */
+  /**
+   * Something about the body is malformed or over a limit; `code` is a stable identifier.
+   * May come while a field is open (e.g. invalid UTF-8 inside a JSON string); the field goes on.
+   * `detail` never carries field content (I8), at most the offending byte and an offset.
+   */
   anomaly(kind: AnomalyKind, code: string, detail: string): void;
 }
 
 export interface BodyDecoder {
   /** Feed the next chunk; may be any size including 0. */
   write(chunk: Uint8Array): void;
-  /** The body is complete: flush carried state, report truncated structures. */
+  /** The body is complete: flush carried state, report truncated structures. A write after end throws. */
   end(): void;
 }
 
 /** A streaming byte transform (CRS `t:` names) with explicit carry state between pushes. */
 export interface Transform {
+  /** Emitted views are valid only during the callback (they may point into a reused buffer). */
   push(input: Uint8Array, emit: (out: Uint8Array) => void): void;
   /** End of the value: emit anything carried and reset for the next value. */
   flush(emit: (out: Uint8Array) => void): void;
