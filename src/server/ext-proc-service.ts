@@ -1,0 +1,226 @@
+/**
+ * The Process call handler: one ProcessStream per ext_proc stream. It feeds each incoming
+ * ProcessingRequest, in arrival order, to the stream's Exchange and writes the answers; it is
+ * also the one place where errors become gRPC statuses (`statusForError`).
+ *
+ * How a stream can end, and what is counted:
+ * - Envoy closes: its normal close is a half-close followed at once by a reset (contract
+ *   §2.A-3), and it closes the same way when the downstream client goes away. grpc-js delivers
+ *   the reset as a half-close ('end') and then 'cancelled', so the two cannot be told apart on
+ *   the wire. weir answers the half-close with OK and judges by protocol state: a close while a
+ *   direction is mid-body (body chunks received, no end_of_stream, not refused) is counted as
+ *   `client_cancelled`; any other close is normal. Neither is logged as an error.
+ *   Caveat: in STREAMED mode with trailers present but trailer mode SKIP, Envoy never marks the
+ *   body's end (§2.C C4-3), so such exchanges count as `client_cancelled` too.
+ * - a protocol violation or undecodable message: INVALID_ARGUMENT / FAILED_PRECONDITION, counted
+ *   by reason and logged as a warning.
+ * - any other exception: INTERNAL, counted as `internal_error`, logged as an error. Only this
+ *   stream ends; nothing escapes into the process.
+ * Whatever the end, the ExchangeInspector is closed exactly once and the observer sees
+ * streamOpened / streamClosed exactly once.
+ */
+import * as grpc from "@grpc/grpc-js";
+import type { BodyMode } from "../exchange/body-mode.js";
+import { Exchange } from "../exchange/exchange.js";
+import type { ExchangeObserver, StreamErrorReason } from "../exchange/observer.js";
+import { ExchangeError } from "../exchange/protocol-error.js";
+import type {
+  ProcessingRequest,
+  ProcessingResponse,
+} from "../gen/envoy/service/ext_proc/v3/external_processor_pb.js";
+import type { InspectionEngine } from "../inspect/types.js";
+import type { PolicyConfig } from "../policy/decide.js";
+import type { ServerLifecycle } from "./grpc-server.js";
+import type { ServerLog } from "./server-log.js";
+import { MalformedMessage } from "./service-definition.js";
+
+export type IncomingRequest = ProcessingRequest | MalformedMessage;
+export type ProcessCall = grpc.ServerDuplexStream<IncomingRequest, ProcessingResponse>;
+
+export interface ExtProcServiceOptions {
+  /** The current engine, read once per stream: a reload swaps it, streams keep theirs. */
+  readonly engine: () => InspectionEngine;
+  readonly policy: PolicyConfig;
+  readonly observer: ExchangeObserver;
+  readonly defaultBodyMode?: BodyMode;
+  readonly log: ServerLog;
+  /** When the server itself cuts streams, their end is not the client's doing. */
+  readonly lifecycle?: ServerLifecycle;
+}
+
+export interface StreamStatus {
+  readonly code: grpc.status;
+  readonly details: string;
+  readonly reason: StreamErrorReason;
+}
+
+/**
+ * The only mapping from errors to gRPC statuses:
+ * - malformed_message -> INVALID_ARGUMENT: the message itself is bad, whatever the state;
+ * - unexpected_message, message_after_end_of_stream -> FAILED_PRECONDITION: a well-formed
+ *   message the stream's current state does not allow;
+ * - invalid_header_mutation and anything else -> INTERNAL: weir's fault. The details stay
+ *   generic (Envoy copies them into its access log); the cause goes to weir's log.
+ */
+export function statusForError(error: unknown): StreamStatus {
+  const e = ExchangeError.from(error);
+  switch (e.code) {
+    case "malformed_message":
+      return { code: grpc.status.INVALID_ARGUMENT, details: e.message, reason: e.code };
+    case "unexpected_message":
+    case "message_after_end_of_stream":
+      return { code: grpc.status.FAILED_PRECONDITION, details: e.message, reason: e.code };
+    case "invalid_header_mutation":
+    case "internal_error":
+      return {
+        code: grpc.status.INTERNAL,
+        details: "weir internal error while processing this stream; see weir's log",
+        reason: "internal_error",
+      };
+    default:
+      return assertNever(e.code);
+  }
+}
+
+export function extProcHandler(
+  options: ExtProcServiceOptions,
+): grpc.handleBidiStreamingCall<IncomingRequest, ProcessingResponse> {
+  return (call) => new ProcessStream(call, options).start();
+}
+
+class ProcessStream {
+  #exchange: Exchange | undefined;
+  #done = false;
+
+  constructor(
+    private readonly call: ProcessCall,
+    private readonly options: ExtProcServiceOptions,
+  ) {}
+
+  start(): void {
+    this.#safely("streamOpened", () => this.options.observer.streamOpened());
+    this.call.on("cancelled", () => this.#guard(() => this.#onCancelled()));
+    try {
+      this.#exchange = new Exchange({
+        inspector: this.options.engine().openExchange(),
+        policy: this.options.policy,
+        observer: this.options.observer,
+        ...(this.options.defaultBodyMode === undefined
+          ? {}
+          : { defaultBodyMode: this.options.defaultBodyMode }),
+      });
+    } catch (error) {
+      this.#fail(error);
+      return;
+    }
+    this.call.on("data", (message: IncomingRequest) => this.#guard(() => this.#onMessage(message)));
+    this.call.on("end", () => this.#guard(() => this.#onHalfClose()));
+    this.call.on("drain", () => this.call.resume());
+  }
+
+  #onMessage(message: IncomingRequest): void {
+    if (this.#done || this.#exchange === undefined) return;
+    if (message instanceof MalformedMessage) throw message.error;
+    for (const answer of this.#exchange.handle(message)) {
+      // Backpressure: stop reading while Envoy does not read our answers.
+      if (!this.call.write(answer)) this.call.pause();
+    }
+  }
+
+  #onHalfClose(): void {
+    if (this.#done) return;
+    this.call.end();
+    this.#closedByClient();
+  }
+
+  #onCancelled(): void {
+    if (this.#done) return;
+    this.#closedByClient();
+  }
+
+  /** Half-close or cancel (they cannot be told apart, see the file comment). */
+  #closedByClient(): void {
+    const reason = this.#abandonReason();
+    if (reason !== undefined) {
+      this.#safely("streamError", () => this.options.observer.streamError(reason));
+    }
+    this.#finish("ok");
+  }
+
+  #abandonReason(): StreamErrorReason | undefined {
+    const deadline = this.call.getDeadline();
+    const at = deadline instanceof Date ? deadline.getTime() : deadline;
+    if (Number.isFinite(at) && at <= Date.now()) return "deadline_exceeded";
+    if (this.options.lifecycle?.forcing === true) return undefined;
+    return this.#exchange?.abandonedMidBody === true ? "client_cancelled" : undefined;
+  }
+
+  #fail(error: unknown): void {
+    if (this.#done) return;
+    try {
+      const status = statusForError(error);
+      this.#safely("streamError", () => this.options.observer.streamError(status.reason));
+      const internal = status.code === grpc.status.INTERNAL;
+      this.#log(internal ? "error" : "warn", "ext_proc_stream_failed", {
+        reason: status.reason,
+        grpc_code: grpc.status[status.code],
+        request_id: this.#exchange?.requestId ?? "",
+        message: error instanceof Error ? error.message : String(error),
+        ...(internal && error instanceof Error ? { stack: error.stack } : {}),
+      });
+      // grpc-js turns an emitted error into the call's status and ends the call.
+      this.call.emit("error", { code: status.code, details: status.details });
+    } catch {
+      this.call.destroy();
+    } finally {
+      this.#finish("error");
+    }
+  }
+
+  #finish(how: "ok" | "error"): void {
+    if (this.#done) return;
+    this.#done = true;
+    const exchange = this.#exchange;
+    this.#safely("inspector close", () => exchange?.close());
+    const outcome = how === "error" ? "error" : (exchange?.outcome() ?? "allow");
+    this.#safely("exchangeCompleted", () => this.options.observer.exchangeCompleted(outcome));
+    this.#safely("streamClosed", () => this.options.observer.streamClosed());
+  }
+
+  /** Event handlers must never throw into grpc-js: an escaped error would end the process. */
+  #guard(handler: () => void): void {
+    try {
+      handler();
+    } catch (error) {
+      try {
+        this.#fail(error);
+      } catch {
+        // #fail already fell back to destroying the call; nothing may escape.
+      }
+    }
+  }
+
+  #safely(what: string, action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      this.#log("error", "ext_proc_hook_failed", {
+        hook: what,
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  /** A broken logger must not break the stream. */
+  #log(...entry: Parameters<ServerLog>): void {
+    try {
+      this.options.log(...entry);
+    } catch {
+      // Diagnostics are best effort.
+    }
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled exchange error code ${String(value)}`);
+}
