@@ -9,8 +9,14 @@
  * parameter keeps its first value and is listed in `repeated`, so the charset policy can flag
  * `charset=utf-8; charset=utf-7` (shared case 13).
  */
+import { type CharsetOptions, CharsetPolicy } from "./charset.js";
+import { CharsetFieldSink } from "./charset-field.js";
+import { TranscodingDecoder, transcoderFor } from "./charset-transcode.js";
 import { FormUrlencodedDecoder, type FormUrlencodedOptions } from "./form-urlencoded.js";
 import { JsonDecoder, type JsonDecoderOptions } from "./json.js";
+import { MultipartDecoder, type MultipartOptions } from "./multipart.js";
+import { readBoundary } from "./multipart-boundary.js";
+import { SniffingDecoder, type SniffOptions } from "./sniff.js";
 import type { BodyDecoder, FieldSink } from "./types.js";
 
 export interface ContentType {
@@ -24,6 +30,21 @@ export interface ContentType {
 export interface BodyDecoderOptions {
   readonly form?: FormUrlencodedOptions;
   readonly json?: JsonDecoderOptions;
+  /** Present: multipart/form-data bodies are decoded (absent: they get only the raw scan). */
+  readonly multipart?: MultipartOptions;
+  /**
+   * Present: declared charsets are checked against the allowlist and allowed non-UTF-8 bodies
+   * are transcoded (charset.ts). Absent: no charset policy.
+   */
+  readonly charset?: CharsetOptions;
+  /** Present: bodies without a usable Content-Type are sniffed (sniff.ts). */
+  readonly sniff?: SniffOptions;
+}
+
+/** Request headers besides Content-Type that change how a body is read. */
+export interface BodyHeaders {
+  /** x-up-devcap-post-charset: ASP.NET takes the body charset from it (shared case 15). */
+  readonly postCharset?: string;
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -91,21 +112,90 @@ export function isJsonType(type: string): boolean {
   return type === "application/json" || type === "text/json" || type.endsWith("+json");
 }
 
+/** One policy per options object (options are configuration, built once). */
+const policies = new WeakMap<CharsetOptions, CharsetPolicy>();
+
+function policyFor(options: CharsetOptions): CharsetPolicy {
+  let policy = policies.get(options);
+  if (policy === undefined) {
+    policy = new CharsetPolicy(options);
+    policies.set(options, policy);
+  }
+  return policy;
+}
+
+/** Types that are never sniffed: media and archives are not form data however they start. */
+const NEVER_SNIFFED = /^(?:image|audio|video|font|model|multipart)\//;
+
 /**
  * The streaming decoder for a request's Content-Type, or undefined when weir has no field
- * decoder for it (multipart, XML and others come later; the raw body is scanned either way).
+ * decoder for it (the raw body is scanned either way). The choice is made on the parsed
+ * type/subtype only. Anomalies about the headers themselves (a refused or repeated charset, a
+ * bad multipart boundary) go to `sink` now, before any body byte.
+ *
+ * Features beyond form and JSON are enabled by their option being present:
+ * - `multipart`: multipart/form-data with a usable boundary (a bad one is `multipart_boundary`;
+ *   without a usable one the body is sniffed when sniffing is on);
+ * - `charset`: the Content-Type charset (and `headers.postCharset`) must be allowed
+ *   (`charset_not_allowed`, `charset_conflict`); an allowed non-UTF-8 body is transcoded to
+ *   UTF-8 before the field decoder; `_charset_` form fields are checked too;
+ * - `sniff`: a missing, empty, unparseable or undecodable type is sniffed from the body.
  */
 export function selectBodyDecoder(
   contentType: string | undefined,
   sink: FieldSink,
   options: BodyDecoderOptions = {},
+  headers: BodyHeaders = {},
 ): BodyDecoder | undefined {
-  if (contentType === undefined) return undefined;
-  const parsed = parseContentType(contentType);
-  if (parsed === undefined) return undefined;
-  if (parsed.type === "application/x-www-form-urlencoded") {
-    return new FormUrlencodedDecoder(sink, options.form);
+  const policy = options.charset === undefined ? undefined : policyFor(options.charset);
+  if (policy !== undefined && headers.postCharset !== undefined) {
+    policy.check(headers.postCharset, sink, "charset_not_allowed", "x-up-devcap-post-charset");
   }
-  if (isJsonType(parsed.type)) return new JsonDecoder(sink, options.json);
-  return undefined;
+  const parsed = contentType === undefined ? undefined : parseContentType(contentType);
+  if (parsed === undefined) return sniffing(sink, options, policy);
+  const charset = policy?.checkContentType(parsed, sink, "charset_not_allowed", "Content-Type");
+  let decoder: BodyDecoder | undefined;
+  if (parsed.type === "application/x-www-form-urlencoded") {
+    const fieldSink = policy === undefined ? sink : new CharsetFieldSink(sink, policy);
+    decoder = new FormUrlencodedDecoder(fieldSink, options.form);
+  } else if (isJsonType(parsed.type)) {
+    decoder = new JsonDecoder(sink, options.json);
+  } else if (parsed.type === "multipart/form-data" && options.multipart !== undefined) {
+    // The type's own charset parameter was checked above; parts carry their own charsets.
+    const reading = readBoundary(parsed);
+    if (reading.problem !== undefined) {
+      sink.anomaly("protocol", "multipart_boundary", reading.problem);
+    }
+    if (reading.boundary === undefined) return sniffing(sink, options, policy);
+    return new MultipartDecoder(reading.boundary, sink, options.multipart, policy);
+  } else if (!NEVER_SNIFFED.test(parsed.type)) {
+    return sniffing(sink, options, policy);
+  }
+  const transcoder = charset === undefined ? undefined : transcoderFor(charset);
+  return decoder !== undefined && transcoder !== undefined
+    ? new TranscodingDecoder(transcoder, decoder)
+    : decoder;
+}
+
+/** A sniffing decoder when sniffing is enabled. */
+function sniffing(
+  sink: FieldSink,
+  options: BodyDecoderOptions,
+  policy: CharsetPolicy | undefined,
+): BodyDecoder | undefined {
+  if (options.sniff === undefined) return undefined;
+  return new SniffingDecoder(
+    sink,
+    (sniffed, sniffedSink) => {
+      switch (sniffed.kind) {
+        case "json":
+          return new JsonDecoder(sniffedSink, options.json);
+        case "form":
+          return new FormUrlencodedDecoder(sniffedSink, options.form);
+        case "multipart":
+          return new MultipartDecoder(sniffed.boundary, sniffedSink, options.multipart, policy);
+      }
+    },
+    options.sniff,
+  );
 }

@@ -1,0 +1,77 @@
+/**
+ * Walks test/fixtures/decode/sniff/*.json: which decoder a body gets when its Content-Type is
+ * missing, empty, unparseable or has no decoder (shared case 17), and that the decoder is picked
+ * from the parsed type only (shared case 11). Each vector runs whole and at every chunking:
+ * the sniffing window must decide the same way however the first bytes arrive.
+ */
+import { describe, expect, it } from "vitest";
+import { selectBodyDecoder } from "../../src/decode/content-type.js";
+import { SniffingDecoder } from "../../src/decode/sniff.js";
+import type { AnomalyKind, FieldTarget } from "../../src/decode/types.js";
+import { type ByteSpec, bytesOf, show, textOf } from "./support/bytes.js";
+import { fixtureFiles, loadFixture } from "./support/fixtures.js";
+import { RecordingSink } from "./support/recording-sink.js";
+import { chunkings } from "./support/splits.js";
+
+interface SniffVector {
+  readonly name: string;
+  readonly source?: string;
+  readonly contentType: string | null;
+  readonly input: ByteSpec;
+  readonly fields: readonly [FieldTarget, ByteSpec, ByteSpec][];
+  readonly anomalies: readonly [AnomalyKind, string][];
+}
+
+function run(vector: SniffVector, chunks: readonly Uint8Array[]) {
+  const sink = new RecordingSink();
+  const decoder = selectBodyDecoder(vector.contentType ?? undefined, sink, {
+    multipart: {},
+    charset: {},
+    sniff: {},
+  });
+  for (const chunk of chunks) decoder?.write(chunk);
+  decoder?.end();
+  sink.assertClosed();
+  return { fields: sink.fields, anomalies: sink.anomalies.map(([kind, code]) => [kind, code]) };
+}
+
+for (const file of fixtureFiles("sniff")) {
+  const fixture = loadFixture<{ vectors: SniffVector[] }>(`sniff/${file}`);
+  describe(`sniffing (${file})`, () => {
+    for (const vector of fixture.vectors) {
+      const title = vector.source ? `${vector.name} [${vector.source}]` : vector.name;
+      it(title, () => {
+        const input = bytesOf(vector.input);
+        const whole = run(vector, [input]);
+        const expected = vector.fields.map(([target, name, value]) => [
+          target,
+          textOf(name),
+          show(bytesOf(value)),
+        ]);
+        expect(whole.fields).toEqual(expected);
+        expect(whole.anomalies).toEqual(vector.anomalies);
+        const wholeText = JSON.stringify(whole);
+        for (const { label, chunks } of chunkings(input, title)) {
+          const split = run(vector, chunks);
+          if (JSON.stringify(split) !== wholeText) {
+            expect(split, `split-invariance broken (${label})`).toEqual(whole);
+          }
+        }
+      });
+    }
+  });
+}
+
+describe("sniffing decoder setup", () => {
+  it("rejects a window it cannot use", () => {
+    expect(
+      () => new SniffingDecoder(new RecordingSink(), () => undefined, { maxSniffBytes: 4 }),
+    ).toThrow(/maxSniffBytes.*got 4/);
+  });
+
+  it("refuses a write after end", () => {
+    const decoder = new SniffingDecoder(new RecordingSink(), () => undefined);
+    decoder.end();
+    expect(() => decoder.write(new Uint8Array(1))).toThrow(/after end/);
+  });
+});
