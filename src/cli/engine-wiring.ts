@@ -1,0 +1,145 @@
+/**
+ * The one place where the CLI meets the signature loader, the engine compiler, the ext_proc
+ * server and the proxy. Those modules load the native Hyperscan addon, so they are imported
+ * lazily: `weir --help`, `weir proxy` and argument errors never load it. If one of those
+ * modules changes shape, this file is the only CLI file to adapt.
+ */
+import { formatListen, type Listen } from "../config/listen.js";
+import type { ExchangeObserver } from "../exchange/observer.js";
+import type { InspectionEngine } from "../inspect/types.js";
+import { type Logger, toLogFields } from "../log/logger.js";
+import type { SignatureCounts } from "../metrics/metrics.js";
+import type { PolicyConfig } from "../policy/decide.js";
+import type { LoadReport } from "../signatures/load-report.js";
+import type { SampleRunResult } from "../signatures/sample-test.js";
+import type { Signature } from "../signatures/types.js";
+
+/** A signature that did not load or compile, as logged (id is a file path for a bad file). */
+export interface SignatureProblem {
+  readonly state: "skipped" | "failed";
+  readonly id: string;
+  readonly reason: string;
+}
+
+export interface LoadedSignatureSet {
+  readonly signatures: readonly Signature[];
+  readonly report: LoadReport;
+  readonly counts: SignatureCounts;
+  readonly problems: readonly SignatureProblem[];
+}
+
+/** Loads a directory; signatures above `paranoia` are skipped (all are loaded when omitted). */
+export async function loadSignatureSet(
+  dir: string,
+  paranoia?: number,
+): Promise<LoadedSignatureSet> {
+  const { loadSignatures } = await import("../signatures/load.js");
+  const { signatures, report } = await loadSignatures(
+    dir,
+    paranoia === undefined ? {} : { paranoia },
+  );
+  return {
+    signatures,
+    report,
+    counts: {
+      loaded: report.loaded.length,
+      skipped: report.skipped.length,
+      failed: report.failed.length,
+    },
+    problems: [
+      ...report.skipped.map((s) => ({
+        state: "skipped" as const,
+        id: String(s.id),
+        reason: s.reason,
+      })),
+      ...report.failed.map((f) => ({
+        state: "failed" as const,
+        id: String(f.id),
+        reason: f.error,
+      })),
+    ],
+  };
+}
+
+export interface CompiledSignatureSet {
+  readonly engine: InspectionEngine;
+  /** Counts after compilation: signatures Hyperscan refused move from loaded to failed. */
+  readonly counts: SignatureCounts;
+  /** Signatures Hyperscan refused, with its reason. */
+  readonly problems: readonly SignatureProblem[];
+}
+
+export async function compileSignatureSet(
+  set: LoadedSignatureSet,
+  paranoia: number,
+): Promise<CompiledSignatureSet> {
+  const { compileEngine } = await import("../inspect/engine.js");
+  const engine = compileEngine(set.signatures, { paranoia, hash: set.report.hash });
+  const problems = engine.compiled.failures.map((f) => ({
+    state: "failed" as const,
+    id: String(f.id),
+    reason: f.error,
+  }));
+  return {
+    engine,
+    counts: {
+      loaded: engine.info.signatures,
+      skipped: set.counts.skipped,
+      failed: set.counts.failed + problems.length,
+    },
+    problems,
+  };
+}
+
+export async function runSignatureSamples(set: LoadedSignatureSet): Promise<SampleRunResult> {
+  const { runSamples } = await import("../signatures/sample-test.js");
+  return await runSamples(set.signatures);
+}
+
+export interface RunningExtProcServer {
+  readonly port: number;
+  setServing(serving: boolean): void;
+  /** Refuses new streams and resolves once open ones finished (cut after the drain timeout). */
+  drain(): Promise<void>;
+  forceClose(): void;
+}
+
+export async function startExtProc(options: {
+  readonly listen: Listen;
+  readonly engine: () => InspectionEngine;
+  readonly policy: PolicyConfig;
+  readonly observer: ExchangeObserver;
+  readonly maxReceiveMessageBytes: number;
+  readonly drainTimeoutSeconds: number;
+  readonly log: Logger;
+}): Promise<RunningExtProcServer> {
+  const { startExtProcServer } = await import("../server/index.js");
+  const log = options.log.child({ component: "server" });
+  return await startExtProcServer({
+    listen: formatListen(options.listen),
+    engine: options.engine,
+    policy: options.policy,
+    observer: options.observer,
+    maxReceiveMessageBytes: options.maxReceiveMessageBytes,
+    drainTimeoutMs: Math.round(options.drainTimeoutSeconds * 1000),
+    log: (level, event, fields) => log[level](event, toLogFields(fields)),
+  });
+}
+
+export interface RunningProxy {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function startWeirProxy(options: {
+  readonly listen: Listen;
+  readonly upstream: URL;
+  readonly weir: Listen;
+}): Promise<RunningProxy> {
+  const { startProxy } = await import("../proxy/index.js");
+  return await startProxy({
+    listen: formatListen(options.listen),
+    upstream: options.upstream.origin,
+    weir: formatListen(options.weir),
+  });
+}
