@@ -30,7 +30,7 @@ export class BlockScanner {
   ) {}
 
   scan(target: Target, field: string, value: Uint8Array): void {
-    for (const group of groupsFor(this.index, target)) {
+    for (const group of groupsFor(this.index.block, target)) {
       const db = group.block;
       if (db === undefined) continue;
       if (group.transforms.length === 0) {

@@ -10,6 +10,7 @@ import {
   closeCompiled,
   compileSignatures,
 } from "../signatures/compile.js";
+import type { DatabaseCache } from "../signatures/database-cache.js";
 import { type GroupIndex, indexGroups } from "./group-index.js";
 import { DEFAULT_LIMITS, type InspectionLimits } from "./limits.js";
 import { RequestInspector } from "./request-inspector.js";
@@ -22,6 +23,8 @@ export interface EngineOptions {
   readonly limits?: InspectionLimits;
   /** Hash of the signature set as loaded; computed from the signatures when absent. */
   readonly hash?: string;
+  /** Where compiled databases are kept between runs (see database-cache.ts); none = no cache. */
+  readonly cache?: DatabaseCache | undefined;
 }
 
 export interface CompiledEngine extends InspectionEngine {
@@ -35,7 +38,10 @@ export function compileEngine(
   options: EngineOptions,
 ): CompiledEngine {
   const started = process.hrtime.bigint();
-  const compiled = compileSignatures(signatures, { paranoia: options.paranoia });
+  const compiled = compileSignatures(signatures, {
+    paranoia: options.paranoia,
+    cache: options.cache,
+  });
   const compileSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   const info: EngineInfo = {
     hash: options.hash ?? hashSignatures(signatures),

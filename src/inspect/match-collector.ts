@@ -23,9 +23,12 @@ export class MatchCollector {
     for (let i = 0; i < buf.count; i++) {
       const member = group.members[buf.ids[i] ?? -1];
       if (member === undefined || this.fired.has(member.id)) continue;
-      if (member.selectors !== undefined) {
+      // A database serves every target of its members: keep hits on this member's targets.
+      if (!member.targets.has(target)) continue;
+      const selectors = member.targets.get(target);
+      if (selectors !== undefined) {
         lowered ??= field.toLowerCase();
-        if (!member.selectors.has(lowered)) continue;
+        if (!selectors.has(lowered)) continue;
       }
       this.add({
         signatureId: member.id,

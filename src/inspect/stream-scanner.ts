@@ -31,7 +31,7 @@ export class StreamScanner {
     private readonly target: Target,
     private readonly collector: MatchCollector,
   ) {
-    for (const group of groupsFor(index, target)) {
+    for (const group of groupsFor(index.stream, target)) {
       const db = group.stream;
       if (db === undefined) continue;
       const stream = db.openStream();

@@ -1,16 +1,19 @@
 /**
- * Signature compiler: groups signatures by (target, transform chain) and compiles one
- * Hyperscan database per group and scan mode. A value is scanned once per group that applies
- * to its target, so each signature sees exactly the targets and transforms it asked for, and
- * every group is a single pass over the bytes whatever the number of signatures in it.
+ * Signature compiler: one Hyperscan database per (transform chain, scan mode) holding every
+ * signature that uses that chain, whatever its targets. Each member remembers which targets
+ * (and, for named targets, which names) it applies to, and hits on other targets are dropped
+ * when matches are collected. Fewer, larger databases compile several times faster than one
+ * per target (Hyperscan's compile cost is per database, and most signatures share targets)
+ * and scan a value in one pass.
  *
  * Stream-mode databases serve values that arrive in pieces (body fields, raw bodies);
- * block-mode databases serve values that are whole when weir sees them (path, query, headers).
- * A compile failure of a group is mapped back to the signature through the expression index,
- * that signature is reported failed and the group is compiled again without it.
+ * block-mode databases serve values that are whole when weir sees them (path, headers,
+ * cookies). A compile failure is mapped back to its signature through the expression index;
+ * that signature is reported failed and the database is compiled again without it.
  */
 import { Database, type ExpressionSpec, type Flag, HyperscanError, type Mode } from "hyperscan-js";
 import { type Family, SEVERITY_SCORE, type Severity, type Target } from "../inspect/types.js";
+import { cacheKey, type DatabaseCache } from "./database-cache.js";
 
 /** What the compiler needs of a loaded signature (src/signatures/types.ts satisfies it). */
 export interface CompilableSignature {
@@ -24,21 +27,25 @@ export interface CompilableSignature {
   readonly flags: readonly string[];
 }
 
-/** A signature as one group sees it: which names of the target it is limited to, if any. */
+/** Lower-cased names a member is limited to on one target; undefined = every name. */
+export type Selectors = ReadonlySet<string> | undefined;
+
+/** A signature as its group sees it. */
 export interface GroupMember {
   readonly id: number;
   readonly family: Family;
   readonly severity: Severity;
   readonly score: number;
-  /** Lower-cased field/header names this signature is limited to; undefined = every name. */
-  readonly selectors: ReadonlySet<string> | undefined;
+  /** The targets this signature applies to, each with its selectors. */
+  readonly targets: ReadonlyMap<Target, Selectors>;
 }
 
 export interface SignatureGroup {
-  readonly target: Target;
   readonly transforms: readonly string[];
-  /** Indexed by Hyperscan expression id. */
+  /** Indexed by Hyperscan expression id (in both databases). */
   readonly members: readonly GroupMember[];
+  /** Targets any member applies to. */
+  readonly targets: ReadonlySet<Target>;
   readonly block: Database | undefined;
   readonly stream: Database | undefined;
 }
@@ -52,117 +59,124 @@ export interface CompiledSignatures {
   readonly groups: readonly SignatureGroup[];
   readonly failures: readonly CompileFailure[];
   readonly compiled: number;
+  /** Databases taken from the cache rather than compiled. */
+  readonly cached: number;
 }
 
-/** Targets whose values can arrive in pieces and so need stream-mode databases. */
-const STREAMED_TARGETS: ReadonlySet<Target> = new Set<Target>([
+/** Targets whose values can arrive in pieces: fields of a query or body, raw bodies. */
+export const STREAMED_TARGETS: ReadonlySet<Target> = new Set<Target>([
   "args",
   "args_names",
   "request_body",
   "response_body",
 ]);
-/**
- * Targets whose values are whole when weir sees them (path, headers, cookies) and use block
- * mode. Fields (`args`, `args_names`) always go through streams, from a query or a body alike.
- */
-const BLOCK_TARGETS: ReadonlySet<Target> = new Set<Target>([
-  "request_filename",
-  "request_uri_raw",
-  "request_headers",
-  "request_headers_names",
-  "request_cookies",
-  "request_cookies_names",
-  "response_headers",
-]);
 
 const ALLOWED_FLAGS: ReadonlySet<string> = new Set(["caseless", "dotall", "multiline", "ucp"]);
 
-interface Draft {
-  readonly target: Target;
-  readonly transforms: readonly string[];
-  readonly members: Map<number, { sig: CompilableSignature; selectors: Set<string> | undefined }>;
+export interface CompileOptions {
+  readonly paranoia: number;
+  readonly cache?: DatabaseCache | undefined;
 }
 
 export function compileSignatures(
   signatures: readonly CompilableSignature[],
-  options: { readonly paranoia: number },
+  options: CompileOptions,
 ): CompiledSignatures {
-  const drafts = new Map<string, Draft>();
+  const chains = new Map<string, CompilableSignature[]>();
   for (const sig of signatures) {
     if (sig.paranoia > options.paranoia) continue;
-    for (const { target, selector } of sig.targets) {
-      const key = `${target}|${sig.transforms.join(",")}`;
-      let draft = drafts.get(key);
-      if (draft === undefined) {
-        draft = { target, transforms: sig.transforms, members: new Map() };
-        drafts.set(key, draft);
-      }
-      const existing = draft.members.get(sig.id);
-      const name = selector?.toLowerCase();
-      if (existing === undefined) {
-        draft.members.set(sig.id, {
-          sig,
-          selectors: name === undefined ? undefined : new Set([name]),
-        });
-      } else if (name === undefined) {
-        existing.selectors = undefined;
-      } else {
-        existing.selectors?.add(name);
-      }
-    }
+    const key = sig.transforms.join(",");
+    const list = chains.get(key);
+    if (list === undefined) chains.set(key, [sig]);
+    else list.push(sig);
   }
   const failed = new Map<number, string>();
   const groups: SignatureGroup[] = [];
-  for (const draft of drafts.values()) {
-    const group = compileGroup(draft, failed);
-    if (group !== undefined) groups.push(group);
+  let cached = 0;
+  for (const sigs of chains.values()) {
+    const members = sigs.map(memberOf);
+    const block = compileMode(sigs, members, "block", failed, options.cache);
+    const stream = compileMode(sigs, members, "stream", failed, options.cache);
+    cached += (block?.cached ? 1 : 0) + (stream?.cached ? 1 : 0);
+    const first = sigs[0];
+    if (first === undefined || (block === undefined && stream === undefined)) continue;
+    const live = members.map((m) => (failed.has(m.id) ? { ...m, targets: new Map() } : m));
+    groups.push({
+      transforms: first.transforms,
+      members: live,
+      targets: new Set(live.flatMap((m) => [...m.targets.keys()])),
+      block: block?.db,
+      stream: stream?.db,
+    });
   }
-  const compiledIds = new Set<number>();
-  for (const g of groups) for (const m of g.members) compiledIds.add(m.id);
+  const ids = new Set<number>();
+  for (const g of groups) for (const m of g.members) if (m.targets.size > 0) ids.add(m.id);
   return {
     groups,
     failures: [...failed].map(([id, error]) => ({ id, error })),
-    compiled: compiledIds.size,
+    compiled: ids.size,
+    cached,
   };
 }
 
-function compileGroup(draft: Draft, failed: Map<number, string>): SignatureGroup | undefined {
-  const modes: Mode[] = [];
-  if (BLOCK_TARGETS.has(draft.target)) modes.push("block");
-  if (STREAMED_TARGETS.has(draft.target)) modes.push("stream");
-  // Retry without the failing expression until the group compiles; each retry removes one.
+function memberOf(sig: CompilableSignature): GroupMember {
+  const targets = new Map<Target, Set<string> | undefined>();
+  for (const { target, selector } of sig.targets) {
+    const name = selector?.toLowerCase();
+    if (!targets.has(target)) targets.set(target, name === undefined ? undefined : new Set([name]));
+    else if (name === undefined) targets.set(target, undefined);
+    else targets.get(target)?.add(name);
+  }
+  return {
+    id: sig.id,
+    family: sig.family,
+    severity: sig.severity,
+    score: SEVERITY_SCORE[sig.severity],
+    targets,
+  };
+}
+
+function wantsMode(member: GroupMember, mode: Mode): boolean {
+  for (const target of member.targets.keys()) {
+    if (STREAMED_TARGETS.has(target) === (mode === "stream")) return true;
+  }
+  return false;
+}
+
+/**
+ * Compiles the members that need `mode`, expression id = member index. On a compile error the
+ * culprit is marked failed and the rest compiled again; the retries end because each removes
+ * one signature.
+ */
+function compileMode(
+  sigs: readonly CompilableSignature[],
+  members: readonly GroupMember[],
+  mode: Mode,
+  failed: Map<number, string>,
+  cache: DatabaseCache | undefined,
+): { db: Database; cached: boolean } | undefined {
   for (;;) {
-    const entries = [...draft.members.values()].filter((e) => !failed.has(e.sig.id));
-    if (entries.length === 0) return undefined;
-    const expressions: ExpressionSpec[] = entries.map((e, index) => ({
-      pattern: e.sig.pattern,
-      id: index,
-      flags: flagsOf(e.sig),
-    }));
-    const databases: Partial<Record<Mode, Database>> = {};
+    const expressions: ExpressionSpec[] = [];
+    sigs.forEach((sig, index) => {
+      const member = members[index];
+      if (member === undefined || failed.has(sig.id) || !wantsMode(member, mode)) return;
+      expressions.push({ pattern: sig.pattern, id: index, flags: flagsOf(sig) });
+    });
+    if (expressions.length === 0) return undefined;
+    const key = cacheKey(mode, expressions);
+    const hit = cache?.get(key);
+    if (hit !== undefined) return { db: hit, cached: true };
     try {
-      for (const mode of modes) databases[mode] = Database.compile(expressions, mode);
+      const db = Database.compile(expressions, mode);
+      cache?.put(key, db);
+      return { db, cached: false };
     } catch (error: unknown) {
-      for (const db of Object.values(databases)) db.close();
       const index = error instanceof HyperscanError ? error.expressionIndex : undefined;
-      const culprit = index === undefined ? undefined : entries[index];
-      if (culprit === undefined) throw error;
-      failed.set(culprit.sig.id, error instanceof Error ? error.message : String(error));
-      continue;
+      const culprit = index === undefined ? undefined : expressions[index];
+      const sig = culprit === undefined ? undefined : sigs[culprit.id];
+      if (sig === undefined) throw error;
+      failed.set(sig.id, error instanceof Error ? error.message : String(error));
     }
-    return {
-      target: draft.target,
-      transforms: draft.transforms,
-      members: entries.map(({ sig, selectors }) => ({
-        id: sig.id,
-        family: sig.family,
-        severity: sig.severity,
-        score: SEVERITY_SCORE[sig.severity],
-        selectors,
-      })),
-      block: databases.block,
-      stream: databases.stream,
-    };
   }
 }
 
