@@ -72,9 +72,13 @@ export interface CompiledSignatureSet {
 export async function compileSignatureSet(
   set: LoadedSignatureSet,
   paranoia: number,
+  cacheDir?: string | undefined,
+  onCacheError: (what: string, error: unknown) => void = () => {},
 ): Promise<CompiledSignatureSet> {
   const { compileEngine } = await import("../inspect/engine.js");
-  const engine = compileEngine(set.signatures, { paranoia, hash: set.report.hash });
+  const { directoryCache } = await import("../signatures/database-cache.js");
+  const cache = cacheDir === undefined ? undefined : directoryCache(cacheDir, onCacheError);
+  const engine = compileEngine(set.signatures, { paranoia, hash: set.report.hash, cache });
   const problems = engine.compiled.failures.map((f) => ({
     state: "failed" as const,
     id: String(f.id),

@@ -95,7 +95,7 @@ export async function runScan(
   let engine: InspectionEngine;
   try {
     const set = await loadSignatureSet(config.signaturesDir, config.paranoia);
-    engine = (await compileSignatureSet(set, config.paranoia)).engine;
+    engine = (await compileSignatureSet(set, config.paranoia, config.cacheDir)).engine;
   } catch (error: unknown) {
     io.err(`weir scan: ${error instanceof Error ? error.message : String(error)}\n`);
     return SCAN_EXIT.failure;

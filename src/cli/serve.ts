@@ -93,7 +93,12 @@ export async function runServe(config: ServeConfig, deps: ServeDeps): Promise<nu
   let grpc: RunningExtProcServer | undefined;
   try {
     const set = await wiring.loadSignatureSet(config.signaturesDir, config.paranoia);
-    const compiled = await wiring.compileSignatureSet(set, config.paranoia);
+    const compiled = await wiring.compileSignatureSet(
+      set,
+      config.paranoia,
+      config.cacheDir,
+      (what, error) => log.warn(what, { error: String(error) }),
+    );
     // A skip is a choice (paranoia level, exclusion): debug. A failure is a defect: warn.
     for (const p of [...set.problems, ...compiled.problems]) {
       const fields = { signature_id: p.id, reason: p.reason };

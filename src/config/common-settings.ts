@@ -3,11 +3,20 @@
  * matches become decisions (mode, threshold), and the log level. Defaults for the policy come
  * from the policy module so there is one source for them.
  */
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { LOG_LEVELS, type LogLevel } from "../log/logger.js";
 import { DEFAULT_POLICY } from "../policy/decide.js";
 import type { Mode } from "../policy/decision.js";
 import { BUILTIN_SIGNATURES_DIR } from "./package-paths.js";
-import { choicesText, directory, integerIn, oneOf, type Setting } from "./setting.js";
+import {
+  cacheDirectory,
+  choicesText,
+  directory,
+  integerIn,
+  oneOf,
+  type Setting,
+} from "./setting.js";
 
 export const MODES = ["enforce", "detect"] as const satisfies readonly Mode[];
 export const MAX_PARANOIA = 4;
@@ -61,4 +70,18 @@ export const LOG_LEVEL: Setting<LogLevel> = {
   defaultText: "info",
   default: () => "info",
   parse: oneOf(LOG_LEVELS),
+};
+
+/** $TMPDIR/weir-cache (TMPDIR as Node's os.tmpdir() reads it). */
+export const DEFAULT_CACHE_DIR = join(tmpdir(), "weir-cache");
+
+/** Where compiled databases are cached between runs; "off" compiles every time. */
+export const CACHE_DIR: Setting<string | undefined> = {
+  flag: "cache-dir",
+  env: "WEIR_CACHE_DIR",
+  valueName: "DIR",
+  help: 'compiled-database cache (keyed by the signatures and Hyperscan version); "off" disables it',
+  defaultText: DEFAULT_CACHE_DIR,
+  default: () => DEFAULT_CACHE_DIR,
+  parse: cacheDirectory,
 };

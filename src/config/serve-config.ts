@@ -6,7 +6,7 @@
 import type { LogLevel } from "../log/logger.js";
 import { DEFAULT_POLICY, type PolicyConfig } from "../policy/decide.js";
 import type { Mode } from "../policy/decision.js";
-import { LOG_LEVEL, MODE, PARANOIA, SIGNATURES, THRESHOLD } from "./common-settings.js";
+import { CACHE_DIR, LOG_LEVEL, MODE, PARANOIA, SIGNATURES, THRESHOLD } from "./common-settings.js";
 import type { Listen } from "./listen.js";
 import {
   type Environment,
@@ -25,6 +25,8 @@ export interface ServeConfig {
   /** Absolute path of the signature directory. */
   readonly signaturesDir: string;
   readonly paranoia: number;
+  /** Compiled-database cache directory; undefined = no cache. */
+  readonly cacheDir: string | undefined;
   readonly threshold: number;
   /** grpc-js `grpc.max_receive_message_length` for ProcessingRequest messages. */
   readonly maxReceiveMessageBytes: number;
@@ -88,6 +90,7 @@ export const SERVE_SETTINGS = [
   MODE,
   SIGNATURES,
   PARANOIA,
+  CACHE_DIR,
   THRESHOLD,
   MAX_RECEIVE_MESSAGE_BYTES,
   LOG_LEVEL,
@@ -101,6 +104,7 @@ export function resolveServeConfig(flags: FlagValues, env: Environment): ServeCo
     mode: resolveSetting(MODE, flags, env),
     signaturesDir: resolveSetting(SIGNATURES, flags, env),
     paranoia: resolveSetting(PARANOIA, flags, env),
+    cacheDir: resolveSetting(CACHE_DIR, flags, env),
     threshold: resolveSetting(THRESHOLD, flags, env),
     maxReceiveMessageBytes: resolveSetting(MAX_RECEIVE_MESSAGE_BYTES, flags, env),
     logLevel: resolveSetting(LOG_LEVEL, flags, env),

@@ -140,3 +140,30 @@ export function httpOrigin(text: string, source: string): URL {
   }
   return url;
 }
+
+/**
+ * A directory weir may create, or "off": an existing non-directory is refused so a typo
+ * pointing at a file is caught at start rather than logged on every compile.
+ */
+export function cacheDirectory(text: string, source: string): string | undefined {
+  if (text === "off") return undefined;
+  const path = resolve(text);
+  let exists = false;
+  let isDirectory = false;
+  try {
+    const stat = statSync(path);
+    exists = true;
+    isDirectory = stat.isDirectory();
+  } catch {
+    // Missing: created on first write.
+  }
+  if (exists && !isDirectory) {
+    throw ConfigError.invalidValue(
+      source,
+      text,
+      'a directory (created when missing) or "off"',
+      "exists and is not a directory",
+    );
+  }
+  return path;
+}

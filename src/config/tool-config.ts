@@ -5,7 +5,7 @@
  * they share, so a scan answers for the server as configured.
  */
 import type { Mode } from "../policy/decision.js";
-import { MODE, PARANOIA, SIGNATURES, THRESHOLD } from "./common-settings.js";
+import { CACHE_DIR, MODE, PARANOIA, SIGNATURES, THRESHOLD } from "./common-settings.js";
 import { type Environment, type FlagValues, resolveSetting } from "./setting.js";
 
 export interface ScanConfig {
@@ -13,6 +13,8 @@ export interface ScanConfig {
   readonly file: string;
   readonly signaturesDir: string;
   readonly paranoia: number;
+  /** Compiled-database cache directory; undefined = no cache. */
+  readonly cacheDir: string | undefined;
   readonly threshold: number;
   readonly mode: Mode;
   /** Print one JSON object instead of text. */
@@ -24,7 +26,7 @@ export interface SignaturesTestConfig {
   readonly json: boolean;
 }
 
-export const SCAN_SETTINGS = [SIGNATURES, PARANOIA, THRESHOLD, MODE] as const;
+export const SCAN_SETTINGS = [SIGNATURES, PARANOIA, CACHE_DIR, THRESHOLD, MODE] as const;
 export const SIGNATURES_TEST_SETTINGS = [SIGNATURES] as const;
 
 export function resolveScanConfig(
@@ -37,6 +39,7 @@ export function resolveScanConfig(
     file,
     signaturesDir: resolveSetting(SIGNATURES, flags, env),
     paranoia: resolveSetting(PARANOIA, flags, env),
+    cacheDir: resolveSetting(CACHE_DIR, flags, env),
     threshold: resolveSetting(THRESHOLD, flags, env),
     mode: resolveSetting(MODE, flags, env),
     json,

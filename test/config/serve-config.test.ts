@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_CACHE_DIR } from "../../src/config/common-settings.js";
 import { ConfigError } from "../../src/config/errors.js";
 import { BUILTIN_SIGNATURES_DIR } from "../../src/config/package-paths.js";
 import {
@@ -35,6 +36,7 @@ describe("resolveServeConfig", () => {
       mode: "enforce",
       signaturesDir: BUILTIN_SIGNATURES_DIR,
       paranoia: 1,
+      cacheDir: DEFAULT_CACHE_DIR,
       threshold: DEFAULT_POLICY.threshold,
       maxReceiveMessageBytes: DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
       logLevel: "info",
@@ -53,6 +55,7 @@ describe("resolveServeConfig", () => {
       WEIR_MODE: "detect",
       WEIR_SIGNATURES: "test",
       WEIR_PARANOIA: "3",
+      WEIR_CACHE_DIR: "off",
       WEIR_THRESHOLD: "10",
       WEIR_MAX_RECEIVE_MESSAGE_BYTES: "1048576",
       WEIR_LOG_LEVEL: "debug",
@@ -64,6 +67,7 @@ describe("resolveServeConfig", () => {
       mode: "detect",
       signaturesDir: join(process.cwd(), "test"),
       paranoia: 3,
+      cacheDir: undefined,
       threshold: 10,
       maxReceiveMessageBytes: 1048576,
       logLevel: "debug",
