@@ -1,11 +1,17 @@
 /**
  * One ext_proc stream = one HTTP exchange. The Exchange owns both direction state machines, the
  * ExchangeInspector (native resources: closed exactly once by `close`), the request facts and the
- * decision state. `handle` takes one ProcessingRequest, in arrival order, inspects it
- * synchronously, asks the policy, and returns the answers to write: exactly one answer of the
- * matching kind, or one ImmediateResponse that ends the exchange, or several streamed pieces in
- * FULL_DUPLEX_STREAMED, or none in observability mode and after a refusal. Protocol violations
- * throw ExchangeError; the server maps them to a gRPC status.
+ * decision state. `handle` takes one ProcessingRequest, in arrival order, inspects it, asks the
+ * policy, and returns the answers to write: exactly one answer of the matching kind, or one
+ * ImmediateResponse that ends the exchange, or several streamed pieces in FULL_DUPLEX_STREAMED,
+ * or none in observability mode and after a refusal. Protocol violations throw ExchangeError;
+ * the server maps them to a gRPC status.
+ *
+ * Most messages are handled synchronously and the answers come back as an array. A body or
+ * trailers message whose inspection waits for an asynchronous stage (a Content-Encoding being
+ * undone) returns a promise of the answers instead; the caller must await it before handing in
+ * the next message (handling one while another is pending is an internal error) and write the
+ * answers in message order. A promise that settles after `close` yields no answers.
  */
 import type { JsonObject } from "@bufbuild/protobuf";
 import type {
@@ -16,7 +22,7 @@ import type {
   ProcessingResponse,
   ProtocolConfiguration,
 } from "../gen/envoy/service/ext_proc/v3/external_processor_pb.js";
-import type { Direction, ExchangeInspector, Match } from "../inspect/types.js";
+import { type Direction, type ExchangeInspector, isPending, type Match } from "../inspect/types.js";
 import { decide, type PolicyConfig } from "../policy/decide.js";
 import type { Decision } from "../policy/decision.js";
 import { type BodyMode, bodyModeFromProto, headersHeldDuringBody } from "./body-mode.js";
@@ -37,6 +43,9 @@ export interface ExchangeOptions {
   /** Body mode of both directions when Envoy sends no protocol_config (Envoy < 1.34). */
   readonly defaultBodyMode?: BodyMode;
 }
+
+/** The answers to one message, now or once its inspection completes. */
+export type Answers = ProcessingResponse[] | Promise<ProcessingResponse[]>;
 
 interface Side {
   readonly state: DirectionState;
@@ -63,6 +72,8 @@ export class Exchange {
   #observing = false;
   #refused: Extract<Decision, { kind: "block" }> | undefined;
   #closed = false;
+  /** A message's inspection is still running (its answers are a pending promise). */
+  #pending = false;
 
   constructor(options: ExchangeOptions) {
     this.#inspector = options.inspector;
@@ -99,8 +110,14 @@ export class Exchange {
     return this.#request.state.midBody || this.#response.state.midBody;
   }
 
-  handle(message: ProcessingRequest): ProcessingResponse[] {
+  handle(message: ProcessingRequest): Answers {
     if (this.#closed) throw new ExchangeError("internal_error", "message after exchange closed");
+    if (this.#pending) {
+      throw new ExchangeError(
+        "internal_error",
+        "message handed in while the previous one is still being inspected",
+      );
+    }
     if (this.#refused !== undefined) return [];
     if (this.#first) {
       this.#first = false;
@@ -108,27 +125,35 @@ export class Exchange {
     }
     this.#observing = message.observabilityMode;
     const started = process.hrtime.bigint();
-    const request = message.request;
-    let answers: ProcessingResponse[];
+    const answers = this.#dispatch(message.request);
+    if (!isPromise(answers)) return this.#answered(message, started, answers);
+    this.#pending = true;
+    return answers.then(
+      (settled) => {
+        this.#pending = false;
+        return this.#answered(message, started, settled);
+      },
+      (error: unknown) => {
+        this.#pending = false;
+        throw error;
+      },
+    );
+  }
+
+  #dispatch(request: ProcessingRequest["request"]): Answers {
     switch (request.case) {
       case "requestHeaders":
-        answers = this.#headers(this.#request, request.value);
-        break;
+        return this.#headers(this.#request, request.value);
       case "responseHeaders":
-        answers = this.#headers(this.#response, request.value);
-        break;
+        return this.#headers(this.#response, request.value);
       case "requestBody":
-        answers = this.#body(this.#request, request.value);
-        break;
+        return this.#body(this.#request, request.value);
       case "responseBody":
-        answers = this.#body(this.#response, request.value);
-        break;
+        return this.#body(this.#response, request.value);
       case "requestTrailers":
-        answers = this.#trailers(this.#request, request.value);
-        break;
+        return this.#trailers(this.#request, request.value);
       case "responseTrailers":
-        answers = this.#trailers(this.#response, request.value);
-        break;
+        return this.#trailers(this.#response, request.value);
       case undefined:
         throw new ExchangeError(
           "malformed_message",
@@ -137,8 +162,20 @@ export class Exchange {
       default:
         return assertNever(request);
     }
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    this.#observer.messageProcessed(PHASES[request.case], seconds);
+  }
+
+  /** Time (including any wait for inspection) is observed; nothing once the exchange closed. */
+  #answered(
+    message: ProcessingRequest,
+    started: bigint,
+    answers: ProcessingResponse[],
+  ): ProcessingResponse[] {
+    if (this.#closed) return [];
+    const phase = message.request.case;
+    if (phase !== undefined) {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.#observer.messageProcessed(PHASES[phase], seconds);
+    }
     // Observability mode: Envoy ignores every answer (contract §2.O), so weir sends none.
     return message.observabilityMode ? [] : answers;
   }
@@ -174,9 +211,18 @@ export class Exchange {
     return [headersContinue(side.state.direction, { headerMutation, dynamicMetadata })];
   }
 
-  #body(side: Side, message: HttpBody): ProcessingResponse[] {
+  #body(side: Side, message: HttpBody): Answers {
     side.state.acceptBody(message.endOfStream);
     const fresh = side.findings.inspectBody(message.body, message.endOfStream, this.#observer);
+    if (isPending(fresh)) {
+      return fresh.then((settled) =>
+        this.#closed ? [] : this.#bodyAnswers(side, message, settled),
+      );
+    }
+    return this.#bodyAnswers(side, message, fresh);
+  }
+
+  #bodyAnswers(side: Side, message: HttpBody, fresh: readonly Match[]): ProcessingResponse[] {
     const refusal = this.#judge(side, fresh);
     if (refusal !== undefined) return [refusal];
     const dynamicMetadata = this.#metadata(side, fresh);
@@ -196,9 +242,16 @@ export class Exchange {
     return [bodyContinue(side.state.direction, { headerMutation, dynamicMetadata })];
   }
 
-  #trailers(side: Side, message: HttpTrailers): ProcessingResponse[] {
+  #trailers(side: Side, message: HttpTrailers): Answers {
     side.state.acceptTrailers();
     const fresh = side.findings.inspectTrailers(headerEntries(message.trailers));
+    if (isPending(fresh)) {
+      return fresh.then((settled) => (this.#closed ? [] : this.#trailersAnswers(side, settled)));
+    }
+    return this.#trailersAnswers(side, fresh);
+  }
+
+  #trailersAnswers(side: Side, fresh: readonly Match[]): ProcessingResponse[] {
     const refusal = this.#judge(side, fresh);
     if (refusal !== undefined) return [refusal];
     const dynamicMetadata = this.#metadata(side, fresh);
@@ -238,6 +291,10 @@ export class Exchange {
       mode: this.#policy.mode,
     };
   }
+}
+
+function isPromise(answers: Answers): answers is Promise<ProcessingResponse[]> {
+  return !Array.isArray(answers);
 }
 
 function assertNever(value: never): never {

@@ -3,7 +3,8 @@
  * and how to trace it (the request id), never what matched: no payload bytes and no signature
  * ids in the body; ids go to dynamic metadata and the security event log.
  *
- * - HTTP clients get the decision's status (403 by default, 413 for limits) and a JSON body
+ * - HTTP clients get the decision's status (403 by default, 413 for limits, 415 for an unknown
+ *   Content-Encoding) and a JSON body
  *   `{"error":"forbidden","reason":"signature","request_id":"<id>"}`.
  * - gRPC clients (request content-type application/grpc*) get grpc_status PERMISSION_DENIED (7):
  *   Envoy turns the reply into a trailers-only gRPC response with HTTP 200, and the body text
@@ -32,6 +33,7 @@ export interface Refusal {
 function errorWord(status: number): string {
   if (status === 403) return "forbidden";
   if (status === 413) return "payload_too_large";
+  if (status === 415) return "unsupported_media_type";
   return "blocked";
 }
 

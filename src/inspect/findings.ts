@@ -1,8 +1,13 @@
 /**
  * Findings that come from decoders and budgets rather than from patterns: a body weir cannot
- * parse, a structure past a limit. They are reported as matches with ids of their own (the
- * 990000 range, documented in signatures/README.md) so that policy, metrics and events treat
- * them like any signature.
+ * parse, a structure past a limit, a declared encoding or charset weir will not read. They are
+ * reported as matches with ids of their own (the 990000 range, table in docs/findings.md) so
+ * that policy, metrics and events treat them like any signature.
+ *
+ * Ids are stable and grouped: 9900xx body structure and budgets (JSON, forms, query, the
+ * inspection limit), 9901xx multipart framing and part headers, 9902xx charsets, 9903xx
+ * Content-Encoding, 9909xx the generic fallback per kind. A rule may name the HTTP status its
+ * refusal uses; without one the policy's status for the family applies.
  */
 import type { AnomalyKind } from "../decode/types.js";
 import type { Family, Severity, Target } from "./types.js";
@@ -12,25 +17,85 @@ export interface FindingRule {
   readonly id: number;
   readonly family: Family;
   readonly severity: Severity;
+  /** HTTP status of a refusal this finding causes (e.g. 415); the policy's default if absent. */
+  readonly status?: number;
 }
 
-/** Stable ids per decoder anomaly code; codes not listed fall back to the generic id of their kind. */
-const RULES: Readonly<Record<string, FindingRule>> = {
-  json_syntax: { id: 990001, family: "protocol", severity: "critical" },
-  json_depth: { id: 990002, family: "limits", severity: "critical" },
-  form_field_count: { id: 990003, family: "limits", severity: "critical" },
-  query_field_count: { id: 990004, family: "limits", severity: "critical" },
-  inspection_limit: { id: 990005, family: "limits", severity: "critical" },
+type Rules = Readonly<Record<string, FindingRule>>;
+
+const protocol = (id: number, severity: Severity = "critical"): FindingRule => ({
+  id,
+  family: "protocol",
+  severity,
+});
+const limits = (id: number): FindingRule => ({ id, family: "limits", severity: "critical" });
+
+/** Body structure and budgets. */
+const BODY: Rules = {
+  json_syntax: protocol(990001),
+  json_depth: limits(990002),
+  form_field_count: limits(990003),
+  query_field_count: limits(990004),
+  inspection_limit: limits(990005),
+  json_utf8: protocol(990006),
 };
+
+/** multipart/form-data framing and part headers (src/decode/multipart.ts). */
+const MULTIPART: Rules = {
+  multipart_boundary: protocol(990100),
+  multipart_preamble: protocol(990101, "warning"),
+  multipart_delimiter_padding: protocol(990102, "warning"),
+  multipart_delimiter_syntax: protocol(990103),
+  multipart_bare_lf: protocol(990104),
+  multipart_close_delimiter_first: protocol(990105),
+  multipart_epilogue: protocol(990106, "warning"),
+  multipart_unterminated: protocol(990107),
+  multipart_header_syntax: protocol(990108),
+  multipart_header_folding: protocol(990109),
+  multipart_duplicate_header: protocol(990110),
+  multipart_duplicate_param: protocol(990111),
+  multipart_filename_ext: protocol(990112, "warning"),
+  multipart_missing_name: protocol(990113),
+  multipart_missing_disposition: protocol(990114),
+  multipart_transfer_encoding: protocol(990115),
+  multipart_part_count: limits(990150),
+  multipart_header_limit: limits(990151),
+};
+
+/** Declared charsets (src/decode/charset.ts). */
+const CHARSET: Rules = {
+  charset_not_allowed: protocol(990200),
+  charset_conflict: protocol(990201),
+  multipart_part_charset: protocol(990202),
+};
+
+/** Content-Encoding (src/decode/inflate.ts): an unknown coding is refused as 415. */
+const CONTENT_ENCODING: Rules = {
+  content_encoding_unknown: { ...protocol(990300), status: 415 },
+  content_encoding_corrupt: protocol(990301),
+  decompression_limit: limits(990302),
+};
+
+/** Stable ids per decoder anomaly code; codes not listed fall back to the generic id of their kind. */
+export const FINDING_RULES: Rules = { ...BODY, ...MULTIPART, ...CHARSET, ...CONTENT_ENCODING };
 
 const GENERIC: Readonly<Record<AnomalyKind, FindingRule>> = {
-  protocol: { id: 990900, family: "protocol", severity: "critical" },
-  limits: { id: 990901, family: "limits", severity: "critical" },
+  protocol: protocol(990900),
+  limits: limits(990901),
 };
 
+const BY_ID: ReadonlyMap<number, FindingRule> = new Map(
+  [...Object.values(FINDING_RULES), ...Object.values(GENERIC)].map((rule) => [rule.id, rule]),
+);
+
 export function findingRule(kind: AnomalyKind, code: string): FindingRule {
-  const rule = RULES[code];
+  const rule = FINDING_RULES[code];
   return rule !== undefined && rule.family === kind ? rule : GENERIC[kind];
+}
+
+/** The rule behind a finding's signature id, or undefined for a signature from a file. */
+export function findingRuleById(id: number): FindingRule | undefined {
+  return BY_ID.get(id);
 }
 
 export function findingScore(rule: FindingRule): number {

@@ -3,18 +3,38 @@
  * already constant (stream states and decoder carries), whatever the body size.
  */
 import type { BodyDecoderOptions } from "../decode/content-type.js";
+import type { InflateOptions } from "../decode/inflate.js";
 
 export interface InspectionLimits {
-  /** Body bytes inspected per direction; bytes past it pass uninspected (and are counted). */
+  /**
+   * Body bytes inspected per direction, counted as received (before Content-Encoding is
+   * undone); bytes past it pass uninspected (and are counted). A body cut here is never judged
+   * for completeness: its field decoder is dropped, not ended (shared case 10).
+   */
   readonly inspectionLimitBytes: number;
   /** What passing the inspection limit means: a `limits` finding, or a counted pass. */
   readonly overLimit: "block" | "pass";
-  /** Field count, JSON depth and the like, enforced by the decoders themselves. */
+  /**
+   * Field count, JSON depth, multipart parts, the charset allowlist and body sniffing, enforced
+   * by the decoders themselves. A feature whose key is absent is off.
+   */
   readonly decoder: BodyDecoderOptions;
+  /**
+   * Content-Encoding decoding of request bodies (gzip, deflate, br). The configuration key
+   * `maxDecompressedBytes` is `inflate.maxDecompressedBytes`.
+   */
+  readonly inflate: InflateOptions;
 }
 
 export const DEFAULT_LIMITS: InspectionLimits = {
   inspectionLimitBytes: Number.POSITIVE_INFINITY,
   overLimit: "pass",
-  decoder: { form: { maxFields: 1000 }, json: { maxDepth: 64 } },
+  decoder: {
+    form: { maxFields: 1000 },
+    json: { maxDepth: 64 },
+    multipart: {},
+    charset: {},
+    sniff: {},
+  },
+  inflate: {},
 };

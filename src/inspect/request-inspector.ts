@@ -1,25 +1,26 @@
 /**
  * Inspection of the request direction: the path (raw and normalised), query fields, every
  * header and cookie at the headers message; then the body chunk by chunk, raw and through the
- * decoder its Content-Type selects. Everything is fed as it arrives; nothing waits for the
- * whole body.
+ * decoders its headers select (request-body.ts). Everything is fed as it arrives; nothing waits
+ * for the whole body. Body and trailers calls return their matches at once, or a promise of
+ * them while a Content-Encoding is being undone (types.ts, Inspected).
  */
-import { selectBodyDecoder } from "../decode/content-type.js";
 import { parseCookies } from "../decode/cookies.js";
 import { normalizePath } from "../decode/path.js";
 import { parseQuery } from "../decode/query.js";
-import type { BodyDecoder } from "../decode/types.js";
 import { BlockScanner } from "./block-scanner.js";
 import { FieldRouter } from "./field-router.js";
 import { findingRule } from "./findings.js";
 import type { GroupIndex } from "./group-index.js";
 import type { InspectionLimits } from "./limits.js";
 import { MatchCollector } from "./match-collector.js";
+import { RequestBody } from "./request-body.js";
 import { StreamScanner } from "./stream-scanner.js";
-import type { DirectionInspector, HeaderEntry, Match } from "./types.js";
+import type { DirectionInspector, HeaderEntry, Inspected, Match } from "./types.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: false });
 const encoder = new TextEncoder();
+const NONE: readonly Match[] = Object.freeze([]);
 
 export class RequestInspector implements DirectionInspector {
   private readonly collector = new MatchCollector();
@@ -28,9 +29,11 @@ export class RequestInspector implements DirectionInspector {
   private readonly args: StreamScanner;
   private readonly argsNames: StreamScanner;
   private readonly router: FieldRouter;
-  private decoder: BodyDecoder | undefined;
-  private bodyEnded = false;
+  private readonly requestBody: RequestBody;
   private limitReported = false;
+  /** A body or trailers call is waiting for the inflate stage. */
+  private pending = false;
+  private closed = false;
   bytesSeen = 0;
   bytesInspected = 0;
 
@@ -43,10 +46,13 @@ export class RequestInspector implements DirectionInspector {
     this.args = new StreamScanner(index, "args", this.collector);
     this.argsNames = new StreamScanner(index, "args_names", this.collector);
     this.router = new FieldRouter(this.args, this.argsNames, this.collector);
+    this.requestBody = new RequestBody(this.raw, this.router);
   }
 
   headers(headers: readonly HeaderEntry[], endOfStream: boolean): readonly Match[] {
     let contentType: string | undefined;
+    let postCharset: string | undefined;
+    const contentEncodings: string[] = [];
     for (const { key, value } of headers) {
       if (key === ":path") {
         this.inspectPath(value);
@@ -56,58 +62,95 @@ export class RequestInspector implements DirectionInspector {
         this.block.scan("request_headers", key, value);
         this.block.scan("request_headers_names", key, encoder.encode(key));
         if (key === "cookie") this.inspectCookies(value);
-        if (key === "content-type" && contentType === undefined) contentType = utf8.decode(value);
+        else if (key === "content-type") contentType ??= utf8.decode(value);
+        else if (key === "content-encoding") contentEncodings.push(utf8.decode(value));
+        else if (key === "x-up-devcap-post-charset") postCharset ??= utf8.decode(value);
       }
     }
-    if (!endOfStream) {
-      this.router.source = "request_body";
-      this.decoder = selectBodyDecoder(contentType, this.router, this.limits.decoder);
+    if (endOfStream) {
+      this.requestBody.skip();
     } else {
-      this.bodyEnded = true;
+      this.requestBody.open({ contentType, contentEncodings, postCharset }, this.limits);
     }
     return this.collector.takeFresh();
   }
 
-  body(chunk: Uint8Array, endOfStream: boolean): readonly Match[] {
-    if (this.bodyEnded) return this.collector.takeFresh();
+  body(chunk: Uint8Array, endOfStream: boolean): Inspected {
+    this.assertNotPending("body");
+    if (this.requestBody.done) return this.collector.takeFresh();
     this.bytesSeen += chunk.length;
     const room = this.limits.inspectionLimitBytes - this.bytesInspected;
     const part = room >= chunk.length ? chunk : chunk.subarray(0, Math.max(room, 0));
-    if (part.length > 0) {
-      this.bytesInspected += part.length;
-      this.raw.resume("");
-      this.raw.data(part);
-      this.decoder?.write(part);
-    }
-    if (part.length < chunk.length && !this.limitReported) {
-      this.limitReported = true;
-      if (this.limits.overLimit === "block") {
-        this.collector.finding(findingRule("limits", "inspection_limit"), "request_body", "");
-      }
-    }
-    if (endOfStream) this.endBody();
+    this.bytesInspected += part.length;
+    const cut = part.length < chunk.length;
+    const step = this.requestBody.write(part, cut, endOfStream);
+    if (step !== undefined) return this.afterBody(step, cut);
+    if (cut) this.reportLimit();
     return this.collector.takeFresh();
   }
 
-  trailers(trailers: readonly HeaderEntry[]): readonly Match[] {
-    this.endBody();
-    for (const { key, value } of trailers) this.block.scan("request_headers", key, value);
+  trailers(trailers: readonly HeaderEntry[]): Inspected {
+    this.assertNotPending("trailers");
+    const step = this.requestBody.end();
+    if (step !== undefined) return this.afterTrailers(step, trailers);
+    this.scanTrailers(trailers);
     return this.collector.takeFresh();
   }
 
   close(): void {
+    this.closed = true;
+    this.requestBody.close();
     this.raw.close();
     this.args.close();
     this.argsNames.close();
-    this.decoder = undefined;
   }
 
-  private endBody(): void {
-    if (this.bodyEnded) return;
-    this.bodyEnded = true;
-    this.decoder?.end();
-    this.decoder = undefined;
-    this.raw.end();
+  private async afterBody(step: Promise<void>, cut: boolean): Promise<readonly Match[]> {
+    this.pending = true;
+    try {
+      await step;
+    } finally {
+      this.pending = false;
+    }
+    if (this.closed) return NONE;
+    if (cut) this.reportLimit();
+    return this.collector.takeFresh();
+  }
+
+  private async afterTrailers(
+    step: Promise<void>,
+    trailers: readonly HeaderEntry[],
+  ): Promise<readonly Match[]> {
+    this.pending = true;
+    try {
+      await step;
+    } finally {
+      this.pending = false;
+    }
+    if (this.closed) return NONE;
+    this.scanTrailers(trailers);
+    return this.collector.takeFresh();
+  }
+
+  private assertNotPending(call: string): void {
+    if (this.pending) {
+      throw new Error(
+        `request inspector: ${call}() called while the previous body call is still pending; ` +
+          "callers must await each call before the next",
+      );
+    }
+  }
+
+  private reportLimit(): void {
+    if (this.limitReported) return;
+    this.limitReported = true;
+    if (this.limits.overLimit === "block") {
+      this.collector.finding(findingRule("limits", "inspection_limit"), "request_body", "");
+    }
+  }
+
+  private scanTrailers(trailers: readonly HeaderEntry[]): void {
+    for (const { key, value } of trailers) this.block.scan("request_headers", key, value);
   }
 
   private inspectPath(rawPath: Uint8Array): void {

@@ -29,11 +29,13 @@ export type Family = (typeof FAMILIES)[number];
  * Where a value comes from.
  * - request_filename: the request path, percent-decoded and normalised (no query).
  * - request_uri_raw: the `:path` pseudo-header exactly as received (path and query).
- * - args / args_names: query, form, JSON (and later multipart) field values and names.
+ * - args / args_names: query, form, JSON and multipart field values and names (a multipart file
+ *   name is the field `<name>.filename`).
  * - request_headers / request_headers_names: every request header value / name
  *   (pseudo-headers excluded; `:path` is covered by the targets above).
  * - request_cookies / request_cookies_names: cookie values / names from `cookie` headers.
- * - request_body: the raw request body bytes, streamed.
+ * - request_body: the request body bytes as the application reads them (Content-Encoding
+ *   undone), streamed.
  * - response_headers / response_body: the response direction (issue 3 widens this).
  */
 export const TARGETS = [
@@ -89,14 +91,33 @@ export interface HeaderEntry {
 }
 
 /**
+ * What a body or trailers call returns: the fresh matches at once (the common, synchronous
+ * case: no promise is allocated), or a promise of them when the call had to wait for an
+ * asynchronous stage (Content-Encoding decoding through node:zlib).
+ */
+export type Inspected = readonly Match[] | Promise<readonly Match[]>;
+
+/** True when an inspector call returned a promise (checked only on the returned value). */
+export function isPending(result: Inspected): result is Promise<readonly Match[]> {
+  return !Array.isArray(result);
+}
+
+/**
  * Inspection of one direction of one exchange. Each call returns only the matches that are new
  * in that call (a signature that already fired in this direction is not repeated). The
  * inspector owns native stream state; `close` releases it and is idempotent.
+ *
+ * `body` and `trailers` may return a promise (see Inspected). Calls are strictly sequential:
+ * the caller awaits a returned promise before the next call on the same direction (an
+ * inspector throws on a call made while the previous one is pending), and answers messages in
+ * the same order. A rejected promise is a failure of this exchange only. `close` may come
+ * while a call is pending; the promise then settles with no matches, or never (its stage was
+ * released), and must simply be dropped.
  */
 export interface DirectionInspector {
   headers(headers: readonly HeaderEntry[], endOfStream: boolean): readonly Match[];
-  body(chunk: Uint8Array, endOfStream: boolean): readonly Match[];
-  trailers(trailers: readonly HeaderEntry[]): readonly Match[];
+  body(chunk: Uint8Array, endOfStream: boolean): Inspected;
+  trailers(trailers: readonly HeaderEntry[]): Inspected;
   /** Body bytes seen so far, and how many of them were inspected (the rest passed a limit). */
   readonly bytesSeen: number;
   readonly bytesInspected: number;

@@ -18,10 +18,15 @@
  *   stream ends; nothing escapes into the process.
  * Whatever the end, the ExchangeInspector is closed exactly once and the observer sees
  * streamOpened / streamClosed exactly once.
+ *
+ * Order: messages and the half-close are handled strictly in arrival order and answers are
+ * written in message order (I3), also when the Exchange answers a message through a promise (a
+ * body whose Content-Encoding is being undone): the stream is held meanwhile (stream-flow.ts).
+ * A rejected promise ends this stream alone, like a thrown error.
  */
 import * as grpc from "@grpc/grpc-js";
 import type { BodyMode } from "../exchange/body-mode.js";
-import { Exchange } from "../exchange/exchange.js";
+import { type Answers, Exchange } from "../exchange/exchange.js";
 import type { ExchangeObserver, StreamErrorReason } from "../exchange/observer.js";
 import { ExchangeError } from "../exchange/protocol-error.js";
 import type {
@@ -33,6 +38,7 @@ import type { PolicyConfig } from "../policy/decide.js";
 import type { ServerLifecycle } from "./grpc-server.js";
 import type { ServerLog } from "./server-log.js";
 import { MalformedMessage } from "./service-definition.js";
+import { StreamFlow } from "./stream-flow.js";
 
 export type IncomingRequest = ProcessingRequest | MalformedMessage;
 export type ProcessCall = grpc.ServerDuplexStream<IncomingRequest, ProcessingResponse>;
@@ -88,14 +94,21 @@ export function extProcHandler(
   return (call) => new ProcessStream(call, options).start();
 }
 
+/** Queued behind a pending message: the client's half-close. */
+const HALF_CLOSE = Symbol("half-close");
+type Queued = IncomingRequest | typeof HALF_CLOSE;
+
 class ProcessStream {
   #exchange: Exchange | undefined;
   #done = false;
+  readonly #flow: StreamFlow<Queued>;
 
   constructor(
     private readonly call: ProcessCall,
     private readonly options: ExtProcServiceOptions,
-  ) {}
+  ) {
+    this.#flow = new StreamFlow(call);
+  }
 
   start(): void {
     this.#safely("streamOpened", () => this.options.observer.streamOpened());
@@ -113,17 +126,56 @@ class ProcessStream {
       this.#fail(error);
       return;
     }
-    this.call.on("data", (message: IncomingRequest) => this.#guard(() => this.#onMessage(message)));
-    this.call.on("end", () => this.#guard(() => this.#onHalfClose()));
-    this.call.on("drain", () => this.call.resume());
+    this.call.on("data", (message: IncomingRequest) => this.#guard(() => this.#arrived(message)));
+    this.call.on("end", () => this.#guard(() => this.#arrived(HALF_CLOSE)));
+    this.call.on("drain", () => {
+      if (!this.#done) this.#flow.drained();
+    });
   }
 
-  #onMessage(message: IncomingRequest): void {
-    if (this.#done || this.#exchange === undefined) return;
-    if (message instanceof MalformedMessage) throw message.error;
-    for (const answer of this.#exchange.handle(message)) {
+  /** A message or the half-close arrived: handle it now, or queue it behind a pending one. */
+  #arrived(item: Queued): void {
+    if (!this.#done && this.#flow.admit(item)) this.#handle(item);
+  }
+
+  #handle(item: Queued): void {
+    if (item === HALF_CLOSE) {
+      this.#onHalfClose();
+      return;
+    }
+    if (this.#exchange === undefined) return;
+    if (item instanceof MalformedMessage) throw item.error;
+    const answers: Answers = this.#exchange.handle(item);
+    if (Array.isArray(answers)) {
+      this.#write(answers);
+      return;
+    }
+    this.#flow.hold();
+    answers.then(
+      (settled) => this.#guard(() => this.#settled(settled)),
+      (error: unknown) =>
+        this.#guard(() => {
+          throw error;
+        }),
+    );
+  }
+
+  /** The pending message's answers: write them, then handle what queued up meanwhile. */
+  #settled(answers: ProcessingResponse[]): void {
+    if (this.#done) return;
+    this.#flow.settled();
+    this.#write(answers);
+    for (let next = this.#flow.next(); next !== undefined; next = this.#flow.next()) {
+      this.#handle(next);
+      if (this.#done) return;
+    }
+    this.#flow.resume();
+  }
+
+  #write(answers: readonly ProcessingResponse[]): void {
+    for (const answer of answers) {
       // Backpressure: stop reading while Envoy does not read our answers.
-      if (!this.call.write(answer)) this.call.pause();
+      if (!this.call.write(answer)) this.#flow.writeBlocked();
     }
   }
 
@@ -180,6 +232,7 @@ class ProcessStream {
   #finish(how: "ok" | "error"): void {
     if (this.#done) return;
     this.#done = true;
+    this.#flow.clear();
     const exchange = this.#exchange;
     this.#safely("inspector close", () => exchange?.close());
     const outcome = how === "error" ? "error" : (exchange?.outcome() ?? "allow");

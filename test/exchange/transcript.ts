@@ -19,6 +19,7 @@ import {
   ProcessingRequestSchema,
   type ProcessingResponse,
 } from "../../src/gen/envoy/service/ext_proc/v3/external_processor_pb.js";
+import type { InspectionLimits } from "../../src/inspect/limits.js";
 import { DEFAULT_POLICY, type PolicyConfig } from "../../src/policy/decide.js";
 
 export const TRANSCRIPT_DIR = new URL("../fixtures/transcripts/", import.meta.url).pathname;
@@ -27,6 +28,8 @@ type Pairs = [string, string][];
 type ModeName = keyof typeof ProcessingMode_BodySendMode;
 
 export interface BodySpec {
+  /** Base64 bytes (e.g. a gzip body), before `fill` and `text`. */
+  readonly base64?: string;
   readonly text?: string;
   /** `bytes` copies of `fill` (one character), then `text` if given. */
   readonly fill?: string;
@@ -82,6 +85,12 @@ export interface Step {
 export interface Transcript {
   readonly file: string;
   readonly description: string;
+  /**
+   * "fake" (default): the fake engine of fake-engine.ts. "signatures": the real engine on
+   * test/fixtures/inspect/signatures.json, with `limits` over the default inspection limits.
+   */
+  readonly engine?: "fake" | "signatures";
+  readonly limits?: Partial<InspectionLimits>;
   readonly policy?: Partial<PolicyConfig>;
   readonly defaultBodyMode?: BodyMode;
   readonly steps: Step[];
@@ -113,11 +122,14 @@ function headerMap(pairs: Pairs) {
 }
 
 function bodyBytes(spec: BodySpec): Uint8Array {
+  const head = spec.base64 === undefined ? new Uint8Array(0) : Buffer.from(spec.base64, "base64");
   const tail = encoder.encode(spec.text ?? "");
   const fillBytes = spec.bytes ?? 0;
-  const out = new Uint8Array(fillBytes + tail.byteLength);
-  if (fillBytes > 0) out.fill((spec.fill ?? "a").charCodeAt(0), 0, fillBytes);
-  out.set(tail, fillBytes);
+  const out = new Uint8Array(head.byteLength + fillBytes + tail.byteLength);
+  out.set(head, 0);
+  if (fillBytes > 0)
+    out.fill((spec.fill ?? "a").charCodeAt(0), head.byteLength, head.byteLength + fillBytes);
+  out.set(tail, head.byteLength + fillBytes);
   return out;
 }
 

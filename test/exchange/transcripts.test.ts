@@ -3,6 +3,8 @@
  * Exchange directly (bytes decoded as the server decodes them, errors mapped by the server's
  * statusForError), and over a real grpc-js stream to a weir server on 127.0.0.1, where the
  * observer's view of the stream (errors, outcome, open/close counts) is checked as well.
+ * A transcript runs on the fake engine, or on the real one with the fixture signatures
+ * (`"engine": "signatures"`), where bodies with a Content-Encoding are inspected asynchronously.
  */
 import * as grpc from "@grpc/grpc-js";
 import { afterEach, describe, expect, it } from "vitest";
@@ -11,6 +13,7 @@ import { ProcessingRequestSchema } from "../../src/gen/envoy/service/ext_proc/v3
 import { statusForError } from "../../src/server/ext-proc-service.js";
 import { decodeOrMalformed, MalformedMessage } from "../../src/server/service-definition.js";
 import { Harness } from "../server/grpc-harness.js";
+import { type CountingEngine, signatureEngine } from "./counting-engine.js";
 import { FakeEngine } from "./fake-engine.js";
 import { RecordingObserver } from "./recording-observer.js";
 import {
@@ -33,8 +36,13 @@ function expectEnd(actual: { code: grpc.status; details: string }, expected: Str
   expect(actual.details.startsWith(expected.detailsPrefix), actual.details).toBe(true);
 }
 
-function runDirect(t: Transcript): void {
-  const engine = new FakeEngine();
+/** The engine a transcript runs on; both kinds count exchanges and their closes. */
+function engineOf(t: Transcript): FakeEngine | CountingEngine {
+  return t.engine === "signatures" ? signatureEngine(t.limits) : new FakeEngine();
+}
+
+async function runDirect(t: Transcript): Promise<void> {
+  const engine = engineOf(t);
   const observer = new RecordingObserver();
   const exchange = new Exchange({
     inspector: engine.openExchange(),
@@ -47,7 +55,7 @@ function runDirect(t: Transcript): void {
     const message = decodeOrMalformed(ProcessingRequestSchema, stepBytes(step));
     try {
       if (message instanceof MalformedMessage) throw message.error;
-      const answers = exchange.handle(message).map(summarize);
+      const answers = (await exchange.handle(message)).map(summarize);
       expect(step.expectEnd, `step ${index} should have failed`).toBeUndefined();
       expect(answers, `answers to step ${index}`).toEqual(step.expect ?? []);
     } catch (error) {
@@ -74,7 +82,9 @@ afterEach(() => {
 });
 
 async function runOverGrpc(t: Transcript): Promise<void> {
+  const engine = engineOf(t);
   harness = await Harness.start({
+    engine: () => engine,
     policy: policyOf(t),
     ...(t.defaultBodyMode === undefined ? {} : { defaultBodyMode: t.defaultBodyMode }),
   });
@@ -108,8 +118,8 @@ async function runOverGrpc(t: Transcript): Promise<void> {
   expect(h.observer.errors).toEqual(t.result.streamErrors);
   expect(h.observer.outcomes).toEqual([t.result.outcome]);
   expect(decisionsOf(h.observer)).toEqual(t.result.decisions);
-  expect(h.engine.exchanges).toHaveLength(1);
-  expect(h.engine.notClosedOnce()).toEqual([]);
+  expect(engine.exchanges).toHaveLength(1);
+  expect(engine.notClosedOnce()).toEqual([]);
 }
 
 describe("ext_proc transcripts against an Exchange", () => {

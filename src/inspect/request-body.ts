@@ -1,0 +1,146 @@
+/**
+ * One request body on its way through inspection. The bytes the application will read (I4) go
+ * to two consumers at once: the raw `request_body` scan and the field decoder that the
+ * Content-Type (or sniffing) selects. When the body has a Content-Encoding, the wire bytes first
+ * pass through the inflate stage and both consumers see the decoded bytes; the compressed bytes
+ * themselves are not scanned (they are noise to signatures). An encoding weir cannot decode is
+ * reported at the headers; that body keeps the raw scan of its wire bytes and no field decoder.
+ *
+ * Only the inflate stage is asynchronous (node:zlib): without a Content-Encoding every method
+ * completes synchronously and returns undefined, so the common case allocates no promise.
+ *
+ * A body cut by the inspection limit drops its field decoder and inflate stage without ending
+ * them: an end would judge the completeness of bytes that were never inspected
+ * (`multipart_unterminated`, `json_syntax`; shared case 10).
+ */
+import { type BodyHeaders, selectBodyDecoder } from "../decode/content-type.js";
+import { type ContentDecoding, createContentDecoding } from "../decode/inflate.js";
+import type { BodyDecoder } from "../decode/types.js";
+import type { FieldRouter } from "./field-router.js";
+import type { InspectionLimits } from "./limits.js";
+import type { StreamScanner } from "./stream-scanner.js";
+
+/** The request headers that decide how a body is read, as received. */
+export interface BodyHeaderValues {
+  /** The first Content-Type header. */
+  readonly contentType: string | undefined;
+  /** Every Content-Encoding header value, in header order. */
+  readonly contentEncodings: readonly string[];
+  /** The first x-up-devcap-post-charset header. */
+  readonly postCharset: string | undefined;
+}
+
+export class RequestBody {
+  private fields: BodyDecoder | undefined;
+  private decoding: ContentDecoding | undefined;
+  private ended = false;
+
+  constructor(
+    private readonly raw: StreamScanner,
+    private readonly router: FieldRouter,
+  ) {}
+
+  /** True once the body ended (or there is none); later chunks are ignored. */
+  get done(): boolean {
+    return this.ended;
+  }
+
+  /** Chooses the decoders; anomalies about the headers themselves are reported now. */
+  open(headers: BodyHeaderValues, limits: InspectionLimits): void {
+    this.router.source = "request_body";
+    const side: BodyHeaders =
+      headers.postCharset === undefined ? {} : { postCharset: headers.postCharset };
+    this.fields = selectBodyDecoder(headers.contentType, this.router, limits.decoder, side);
+    if (headers.contentEncodings.length === 0) return;
+    const decoded: BodyDecoder = {
+      write: (bytes) => this.feed(bytes),
+      end: () => this.fields?.end(),
+    };
+    const decoding = createContentDecoding(
+      headers.contentEncodings,
+      decoded,
+      this.router,
+      limits.inflate,
+    );
+    if (decoding === undefined) return;
+    if (decoding.decodes) {
+      this.decoding = decoding;
+    } else {
+      // Fields cannot be read from bytes weir cannot decode: raw scan of the wire bytes only.
+      decoding.close();
+      this.fields = undefined;
+    }
+  }
+
+  /** There is no body (end_of_stream on the headers). */
+  skip(): void {
+    this.ended = true;
+  }
+
+  /**
+   * The next inspected part of the body; `cut` says the inspection limit ended inspection in
+   * this chunk. Returns a promise only while an inflate stage is active.
+   */
+  write(part: Uint8Array, cut: boolean, endOfStream: boolean): Promise<void> | undefined {
+    const decoding = this.decoding;
+    if (decoding !== undefined) return this.writeDecoded(decoding, part, cut, endOfStream);
+    if (part.length > 0) this.feed(part);
+    if (cut) this.cut();
+    return endOfStream ? this.end() : undefined;
+  }
+
+  /** The body is complete: end the decoders (they report truncated structures), then the scan. */
+  end(): Promise<void> | undefined {
+    if (this.ended) return undefined;
+    this.ended = true;
+    const decoding = this.decoding;
+    if (decoding !== undefined) {
+      this.decoding = undefined;
+      // The stage ends the field decoder itself, unless a budget or corrupt data stopped it.
+      return decoding.end().then(() => this.finish());
+    }
+    this.fields?.end();
+    this.finish();
+    return undefined;
+  }
+
+  /** Releases the inflate stage (exchange closed); nothing is ended or reported. */
+  close(): void {
+    this.ended = true;
+    this.decoding?.close();
+    this.decoding = undefined;
+    this.fields = undefined;
+  }
+
+  private async writeDecoded(
+    decoding: ContentDecoding,
+    part: Uint8Array,
+    cut: boolean,
+    endOfStream: boolean,
+  ): Promise<void> {
+    if (part.length > 0) await decoding.write(part);
+    if (cut) this.cut();
+    if (endOfStream) await this.end();
+  }
+
+  /** Decoded body bytes: to the raw scan and the field decoder. */
+  private feed(bytes: Uint8Array): void {
+    this.raw.resume("");
+    this.raw.data(bytes);
+    this.fields?.write(bytes);
+  }
+
+  /** The inspection limit was reached: drop the decoders without ending them (case 10). */
+  private cut(): void {
+    this.decoding?.close();
+    this.decoding = undefined;
+    this.fields = undefined;
+    this.router.fieldEnd();
+  }
+
+  private finish(): void {
+    this.fields = undefined;
+    this.router.fieldEnd();
+    this.raw.end();
+  }
+}
