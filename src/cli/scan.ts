@@ -54,11 +54,11 @@ export function parseScanArgs(argv: readonly string[], env: Environment): Parsed
 }
 
 /** Replays the request through a fresh exchange and returns the decision that stands. */
-export function scanRequest(
+export async function scanRequest(
   engine: InspectionEngine,
   request: RequestFile,
   policy: PolicyConfig,
-): Decision {
+): Promise<Decision> {
   const exchange = engine.openExchange();
   try {
     const all: Match[] = [];
@@ -71,7 +71,7 @@ export function scanRequest(
     };
     const hasBody = request.body.length > 0;
     if (step(exchange.request.headers(request.headers, !hasBody))) return standing;
-    if (hasBody) step(exchange.request.body(request.body, true));
+    if (hasBody) step(await exchange.request.body(request.body, true));
     return standing;
   } finally {
     exchange.close();
@@ -100,7 +100,7 @@ export async function runScan(
     io.err(`weir scan: ${error instanceof Error ? error.message : String(error)}\n`);
     return SCAN_EXIT.failure;
   }
-  const decision = scanRequest(engine, request, policyOf(config));
+  const decision = await scanRequest(engine, request, policyOf(config));
   io.out(config.json ? `${JSON.stringify(scanJson(decision))}\n` : scanText(decision, config));
   return SCAN_EXIT[decision.kind];
 }

@@ -40,9 +40,9 @@ describe("the built-in signature set through the CLI's wiring", () => {
   });
 
   for (const v of vectors) {
-    it(`decides ${v.decision} for ${v.name}`, () => {
+    it(`decides ${v.decision} for ${v.name}`, async () => {
       const request = parseRequestFile(new TextEncoder().encode(v.raw));
-      expect(scanRequest(compiled.engine, request, DEFAULT_POLICY).kind).toBe(v.decision);
+      expect((await scanRequest(compiled.engine, request, DEFAULT_POLICY)).kind).toBe(v.decision);
     });
   }
 });

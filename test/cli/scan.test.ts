@@ -57,47 +57,50 @@ const withBody: RequestFile = {
 const noBody: RequestFile = { ...withBody, body: new Uint8Array() };
 
 describe("scanRequest", () => {
-  it("allows when nothing matches, sends the body as the last chunk, closes the exchange", () => {
+  it("allows when nothing matches, sends the body as the last chunk, closes the exchange", async () => {
     const { engine, calls } = scriptedEngine([], []);
-    expect(scanRequest(engine, withBody, DEFAULT_POLICY)).toEqual({ kind: "allow" });
+    expect(await scanRequest(engine, withBody, DEFAULT_POLICY)).toEqual({ kind: "allow" });
     expect(calls).toEqual(["headers eos=false", "body 3 eos=true", "close"]);
   });
 
-  it("marks the headers as the end of stream when there is no body", () => {
+  it("marks the headers as the end of stream when there is no body", async () => {
     const { engine, calls } = scriptedEngine([], []);
-    scanRequest(engine, noBody, DEFAULT_POLICY);
+    await scanRequest(engine, noBody, DEFAULT_POLICY);
     expect(calls).toEqual(["headers eos=true", "close"]);
   });
 
-  it("blocks at the headers without sending the body when the threshold is reached", () => {
+  it("blocks at the headers without sending the body when the threshold is reached", async () => {
     const { engine, calls } = scriptedEngine([match(1, "critical", 5)], []);
-    const decision = scanRequest(engine, withBody, DEFAULT_POLICY);
+    const decision = await scanRequest(engine, withBody, DEFAULT_POLICY);
     expect(decision).toMatchObject({ kind: "block", status: 403, reason: "signature", score: 5 });
     expect(calls).toEqual(["headers eos=false", "close"]);
   });
 
-  it("adds scores across messages: a warning in headers plus an error in the body blocks", () => {
+  it("adds scores across messages: a warning in headers plus an error in the body blocks", async () => {
     const { engine } = scriptedEngine([match(1, "warning", 3)], [match(2, "error", 4)]);
-    const decision = scanRequest(engine, withBody, DEFAULT_POLICY);
+    const decision = await scanRequest(engine, withBody, DEFAULT_POLICY);
     expect(decision).toMatchObject({ kind: "block", score: 7 });
     expect(decision.kind === "block" && decision.matches.map((m) => m.signatureId)).toEqual([1, 2]);
   });
 
-  it("keeps a detect from the headers when the body adds nothing", () => {
+  it("keeps a detect from the headers when the body adds nothing", async () => {
     const { engine } = scriptedEngine([match(1, "notice", 2)], []);
-    expect(scanRequest(engine, withBody, DEFAULT_POLICY)).toMatchObject({
+    expect(await scanRequest(engine, withBody, DEFAULT_POLICY)).toMatchObject({
       kind: "detect",
       score: 2,
     });
   });
 
-  it("never blocks in detect mode", () => {
+  it("never blocks in detect mode", async () => {
     const { engine } = scriptedEngine([match(1, "critical", 5)], [match(2, "critical", 5)]);
     const policy = { ...DEFAULT_POLICY, mode: "detect" as const };
-    expect(scanRequest(engine, withBody, policy)).toMatchObject({ kind: "detect", score: 10 });
+    expect(await scanRequest(engine, withBody, policy)).toMatchObject({
+      kind: "detect",
+      score: 10,
+    });
   });
 
-  it("closes the exchange when the inspector throws", () => {
+  it("closes the exchange when the inspector throws", async () => {
     const { engine, calls } = scriptedEngine([], []);
     const exchange = engine.openExchange();
     const failing = {
@@ -112,7 +115,7 @@ describe("scanRequest", () => {
         },
       }),
     };
-    expect(() => scanRequest(failing, withBody, DEFAULT_POLICY)).toThrow("boom");
+    await expect(scanRequest(failing, withBody, DEFAULT_POLICY)).rejects.toThrow("boom");
     expect(calls).toEqual(["close"]);
   });
 });
