@@ -11,12 +11,13 @@ import type { Target } from "./types.js";
 
 export class BlockScanner {
   private readonly chains = new Map<SignatureGroup, TransformChain>();
-  private scratch = new Uint8Array(4096);
+  /** Gathers transformed values; allocated on first use (most groups have no transforms). */
+  private scratch = new Uint8Array(0);
   private length = 0;
   private readonly append = (bytes: Uint8Array): void => {
     const needed = this.length + bytes.length;
     if (needed > this.scratch.length) {
-      const grown = new Uint8Array(Math.max(needed, this.scratch.length * 2));
+      const grown = new Uint8Array(Math.max(needed, this.scratch.length * 2, 1024));
       grown.set(this.scratch.subarray(0, this.length));
       this.scratch = grown;
     }

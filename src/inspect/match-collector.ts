@@ -9,8 +9,18 @@ import type { SignatureGroup } from "../signatures/compile.js";
 import { type FindingRule, findingScore } from "./findings.js";
 import type { Match, Target } from "./types.js";
 
+/**
+ * One buffer for every collector of the process: each scan is drained synchronously before the
+ * next scan starts (JavaScript runs one scan at a time per thread), so sharing it is safe and
+ * saves 2 x 20 KiB per open exchange. With singlematch a scan reports each expression at most
+ * once, so a database never reports more matches than it has members; the compiler refuses
+ * groups larger than this capacity, and `drain` treats a dropped match as a defect.
+ */
+export const MATCH_CAPACITY = 4096;
+const SHARED_BUFFER = new MatchBuffer(MATCH_CAPACITY);
+
 export class MatchCollector {
-  readonly buffer = new MatchBuffer(1024);
+  readonly buffer = SHARED_BUFFER;
   private readonly fired = new Set<number>();
   private fresh: Match[] = [];
   private readonly all: Match[] = [];
@@ -19,6 +29,13 @@ export class MatchCollector {
   drain(group: SignatureGroup, target: Target, field: string): void {
     const buf = this.buffer;
     if (buf.count === 0) return;
+    if (buf.dropped > 0) {
+      const dropped = buf.dropped;
+      buf.clear();
+      throw new Error(
+        `match buffer overflow: ${dropped} matches dropped (capacity ${buf.capacity})`,
+      );
+    }
     let lowered: string | undefined;
     for (let i = 0; i < buf.count; i++) {
       const member = group.members[buf.ids[i] ?? -1];

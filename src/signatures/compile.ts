@@ -71,6 +71,9 @@ export const STREAMED_TARGETS: ReadonlySet<Target> = new Set<Target>([
   "response_body",
 ]);
 
+/** Must not exceed the shared match buffer (inspect/match-collector.ts MATCH_CAPACITY). */
+const MAX_GROUP_MEMBERS = 4096;
+
 const ALLOWED_FLAGS: ReadonlySet<string> = new Set(["caseless", "dotall", "multiline", "ucp"]);
 
 export interface CompileOptions {
@@ -94,6 +97,12 @@ export function compileSignatures(
   const groups: SignatureGroup[] = [];
   let cached = 0;
   for (const sigs of chains.values()) {
+    if (sigs.length > MAX_GROUP_MEMBERS) {
+      throw new Error(
+        `transform chain [${sigs[0]?.transforms.join(", ")}] has ${sigs.length} signatures; ` +
+          `one database holds at most ${MAX_GROUP_MEMBERS} (the match buffer's capacity)`,
+      );
+    }
     const members = sigs.map(memberOf);
     const block = compileMode(sigs, members, "block", failed, options.cache);
     const stream = compileMode(sigs, members, "stream", failed, options.cache);
