@@ -1,0 +1,70 @@
+/**
+ * One signature file: a mapping with `family` and a `signatures` list. A file whose top level
+ * is unreadable fails as a whole (no id to blame); otherwise each entry is checked on its own,
+ * so one bad signature never hides the others in the same file.
+ */
+import { FAMILIES, type Family } from "../inspect/types.js";
+import { type ParsedEntry, parseSignature } from "./signature-fields.js";
+import {
+  asMap,
+  asSeq,
+  describe,
+  fieldsOf,
+  lineOf,
+  parseYamlFile,
+  scalarValue,
+  seqItems,
+} from "./yaml-source.js";
+
+export type ParsedFile =
+  | { readonly ok: true; readonly family: Family; readonly entries: readonly ParsedEntry[] }
+  | { readonly ok: false; readonly line: number; readonly error: string };
+
+const TOP_LEVEL = ["family", "signatures"];
+
+export function parseSignatureFile(path: string, text: string): ParsedFile {
+  const parsed = parseYamlFile(path, text);
+  if (!parsed.ok) return parsed;
+  const { file } = parsed;
+  const contents = file.doc.contents;
+  const top = asMap(contents);
+  if (top === undefined) {
+    const line = lineOf(file, contents);
+    return {
+      ok: false,
+      line,
+      error: `${path}:${line}: expected a mapping with 'family' and 'signatures', got ${describe(contents)}`,
+    };
+  }
+  const { fields, bad } = fieldsOf(file, top);
+  const problems: { line: number; text: string }[] = [...bad];
+  for (const f of fields.values()) {
+    if (!TOP_LEVEL.includes(f.key)) {
+      problems.push({ line: f.line, text: `unknown top-level field '${f.key}' (expected family, signatures)` });
+    }
+  }
+  const familyField = fields.get("family");
+  const family = scalarValue(familyField?.value ?? null);
+  if (familyField === undefined) {
+    problems.push({ line: 1, text: "missing top-level field 'family'" });
+  } else if (typeof family !== "string" || !(FAMILIES as readonly string[]).includes(family)) {
+    problems.push({
+      line: familyField.line,
+      text: `unknown family ${describe(familyField.value)} (expected one of ${FAMILIES.join(", ")})`,
+    });
+  }
+  const listField = fields.get("signatures");
+  const list = listField === undefined ? undefined : asSeq(listField.value);
+  if (listField === undefined) {
+    problems.push({ line: 1, text: "missing top-level field 'signatures'" });
+  } else if (list === undefined) {
+    problems.push({ line: listField.line, text: `'signatures' must be a list, got ${describe(listField.value)}` });
+  }
+  const first = problems[0];
+  if (first !== undefined || list === undefined) {
+    const line = first?.line ?? 1;
+    return { ok: false, line, error: `${path}:${line}: ${first?.text ?? "unreadable file"}` };
+  }
+  const entries = seqItems(list).map((node, index) => parseSignature(file, node, family as Family, index));
+  return { ok: true, family: family as Family, entries };
+}
