@@ -12,7 +12,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # libvectorscan-dev: the Hyperscan-compatible matcher weir links (pkg-config name libhs).
 # pkg-config, g++, make, python3: node-gyp's build of packages/hyperscan-js.
 # sqlmap: the end-to-end test attacks weir proxy with it.
-APT_PACKAGES=(libvectorscan-dev pkg-config g++ make python3 sqlmap)
+# prometheus: promtool checks deploy/prometheus and lints weir's /metrics; the dashboard test
+#   runs the prometheus server against a live weir.
+APT_PACKAGES=(libvectorscan-dev pkg-config g++ make python3 sqlmap prometheus)
 NODE_MIN=20.12.0
 
 say() { printf 'setup: %s\n' "$*" >&2; }
