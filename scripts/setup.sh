@@ -49,6 +49,12 @@ if ((${#missing[@]} > 0)); then
   "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
     apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+# Debian's prometheus package enables a Prometheus service on :9090 where systemd runs; weir
+# only needs its binaries (the tests start their own server on loopback), so a service this
+# script just brought in is stopped and disabled again.
+if [[ " ${missing[*]} " == *" prometheus "* ]] && [[ -d /run/systemd/system ]]; then
+  "${as_root[@]}" systemctl disable --now prometheus >/dev/null 2>&1 || true
+fi
 pkg-config --exists libhs || die "pkg-config cannot find libhs after installing libvectorscan-dev"
 
 # --- npm dependencies and the build. `npm ci` runs each workspace's `install` script (node-gyp
