@@ -73,7 +73,9 @@ export function formatLoadReport(report: LoadReport): string {
   ];
   const rows = countByFamily(report);
   if (rows.length > 0) {
-    lines.push(`  ${"family".padEnd(16)}${PARANOIA_LEVELS.map((p) => `p${p}`.padStart(5)).join("")}${"total".padStart(7)}`);
+    lines.push(
+      `  ${"family".padEnd(16)}${PARANOIA_LEVELS.map((p) => `p${p}`.padStart(5)).join("")}${"total".padStart(7)}`,
+    );
     for (const row of rows) {
       const cells = PARANOIA_LEVELS.map((p) => String(row.byParanoia[p]).padStart(5)).join("");
       lines.push(`  ${row.family.padEnd(16)}${cells}${String(row.total).padStart(7)}`);
@@ -85,7 +87,8 @@ export function formatLoadReport(report: LoadReport): string {
   }
   if (skipped.length > 0) {
     lines.push("skipped:");
-    for (const s of skipped) lines.push(`  ${s.source.file}:${s.source.line}: signature ${s.id}: ${s.reason}`);
+    for (const s of skipped)
+      lines.push(`  ${s.source.file}:${s.source.line}: signature ${s.id}: ${s.reason}`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -9,7 +9,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { basename, isAbsolute, join, relative } from "node:path";
 import { TRANSFORMS } from "../decode/transforms/index.js";
 import type { FailedEntry, LoadReport, SkippedEntry } from "./load-report.js";
-import { hashSignatureFiles, type HashedFile } from "./set-hash.js";
+import { type HashedFile, hashSignatureFiles } from "./set-hash.js";
 import { parseSignatureFile } from "./signature-file.js";
 import { type Signature, signatureWhere } from "./types.js";
 import { validatePatterns } from "./validate.js";
@@ -38,7 +38,10 @@ export async function loadSignatures(dir: string, options: LoadOptions = {}): Pr
       .map((entry) => entry.name)
       .sort();
   } catch (error: unknown) {
-    return fileFailure(displayPath(dir), `cannot read the signatures directory: ${errorText(error)}`);
+    return fileFailure(
+      displayPath(dir),
+      `cannot read the signatures directory: ${errorText(error)}`,
+    );
   }
   if (names.length === 0) {
     return fileFailure(displayPath(dir), "no signature files (*.yaml) in the signatures directory");
@@ -79,7 +82,12 @@ export async function loadSignatureFiles(
     for (const entry of file.entries) {
       if (!entry.ok) {
         const first = entry.errors[0] ?? `${shown}:${entry.source.line}: invalid signature`;
-        failed.push({ id: entry.id ?? shown, error: first, errors: entry.errors, source: entry.source });
+        failed.push({
+          id: entry.id ?? shown,
+          error: first,
+          errors: entry.errors,
+          source: entry.source,
+        });
         continue;
       }
       const sig = entry.signature;
@@ -108,7 +116,12 @@ export async function loadSignatureFiles(
     failed.push(...checked.failed);
   }
   const report: LoadReport = {
-    loaded: signatures.map((s) => ({ id: s.id, family: s.family, paranoia: s.paranoia, source: s.source })),
+    loaded: signatures.map((s) => ({
+      id: s.id,
+      family: s.family,
+      paranoia: s.paranoia,
+      source: s.source,
+    })),
     skipped,
     failed,
     files,
@@ -117,7 +130,11 @@ export async function loadSignatureFiles(
   return { signatures, report };
 }
 
-function skipReason(sig: Signature, options: LoadOptions, exclude: ReadonlySet<number>): string | undefined {
+function skipReason(
+  sig: Signature,
+  options: LoadOptions,
+  exclude: ReadonlySet<number>,
+): string | undefined {
   if (exclude.has(sig.id)) return "excluded by configuration";
   if (options.paranoia !== undefined && sig.paranoia > options.paranoia) {
     return `paranoia ${sig.paranoia} is above the configured level ${options.paranoia}`;

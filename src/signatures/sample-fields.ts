@@ -28,7 +28,10 @@ export function parseSamples(
 ): SignatureSamples | undefined {
   const map = asMap(field.value);
   if (map === undefined) {
-    fail(field.line, `samples must be a mapping with 'match' and 'nomatch' lists, got ${describe(field.value)}`);
+    fail(
+      field.line,
+      `samples must be a mapping with 'match' and 'nomatch' lists, got ${describe(field.value)}`,
+    );
     return undefined;
   }
   const { fields, bad } = fieldsOf(file, map);
@@ -63,7 +66,10 @@ function sampleList(
   for (const item of seqItems(seq)) {
     const sample = sampleValue(item);
     if (sample === undefined) {
-      fail(lineOf(file, item), `each samples.${kind} value must be a non-empty string or !!binary, got ${describe(item)}`);
+      fail(
+        lineOf(file, item),
+        `each samples.${kind} value must be a non-empty string or !!binary, got ${describe(item)}`,
+      );
     } else {
       out.push(sample);
     }

@@ -58,7 +58,11 @@ export function runSignatureSamples(sig: Signature): SignatureSampleResult {
     db = Database.compile([{ pattern: sig.pattern, id: 0, flags }], "block");
   } catch (error: unknown) {
     if (!(error instanceof HyperscanError)) throw error;
-    return { id: sig.id, passed: 0, failures: [failure("compile", -1, `pattern does not compile: ${error.message}`)] };
+    return {
+      id: sig.id,
+      passed: 0,
+      failures: [failure("compile", -1, `pattern does not compile: ${error.message}`)],
+    };
   }
   const buffer = new MatchBuffer(1);
   const failures: SampleFailure[] = [];
@@ -78,7 +82,10 @@ export function runSignatureSamples(sig: Signature): SignatureSampleResult {
         buffer.clear();
         const matched = db.scan(bytes, buffer) > 0;
         if (matched === (kind === "match")) passed++;
-        else failures.push(failure(kind, index, `${label} ${matched ? "matched but must not" : "did not match"}`));
+        else
+          failures.push(
+            failure(kind, index, `${label} ${matched ? "matched but must not" : "did not match"}`),
+          );
       });
     }
   } finally {
@@ -107,7 +114,10 @@ export function toBytes(sample: Sample): Uint8Array {
 
 /** A sample as it appears in a message: JSON-quoted text or hex bytes, cut at 80 characters. */
 export function printable(sample: Sample): string {
-  const text = typeof sample === "string" ? JSON.stringify(sample) : `hex:${Buffer.from(sample).toString("hex")}`;
+  const text =
+    typeof sample === "string"
+      ? JSON.stringify(sample)
+      : `hex:${Buffer.from(sample).toString("hex")}`;
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

@@ -40,7 +40,10 @@ export function parseSignatureFile(path: string, text: string): ParsedFile {
   const problems: { line: number; text: string }[] = [...bad];
   for (const f of fields.values()) {
     if (!TOP_LEVEL.includes(f.key)) {
-      problems.push({ line: f.line, text: `unknown top-level field '${f.key}' (expected family, signatures)` });
+      problems.push({
+        line: f.line,
+        text: `unknown top-level field '${f.key}' (expected family, signatures)`,
+      });
     }
   }
   const familyField = fields.get("family");
@@ -58,13 +61,18 @@ export function parseSignatureFile(path: string, text: string): ParsedFile {
   if (listField === undefined) {
     problems.push({ line: 1, text: "missing top-level field 'signatures'" });
   } else if (list === undefined) {
-    problems.push({ line: listField.line, text: `'signatures' must be a list, got ${describe(listField.value)}` });
+    problems.push({
+      line: listField.line,
+      text: `'signatures' must be a list, got ${describe(listField.value)}`,
+    });
   }
   const first = problems[0];
   if (first !== undefined || list === undefined) {
     const line = first?.line ?? 1;
     return { ok: false, line, error: `${path}:${line}: ${first?.text ?? "unreadable file"}` };
   }
-  const entries = seqItems(list).map((node, index) => parseSignature(file, node, family as Family, index));
+  const entries = seqItems(list).map((node, index) =>
+    parseSignature(file, node, family as Family, index),
+  );
   return { ok: true, family: family as Family, entries };
 }

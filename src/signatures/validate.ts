@@ -4,7 +4,7 @@
  * the empty string (it would fire on every value) fails with Hyperscan's own message, naming
  * file:line and the id. One bad pattern fails its signature only.
  */
-import { expressionInfo, type Flag, HyperscanError } from "hyperscan-js";
+import { expressionInfo, HyperscanError } from "hyperscan-js";
 import type { FailedEntry } from "./load-report.js";
 import { type Signature, signatureWhere } from "./types.js";
 
@@ -31,7 +31,7 @@ export function validatePatterns(signatures: readonly Signature[]): PatternCheck
 /** Why Hyperscan cannot use the pattern as a signature, or undefined when it can. */
 export function patternProblem(sig: Signature): string | undefined {
   try {
-    const info = expressionInfo(sig.pattern, sig.flags as readonly Flag[]);
+    const info = expressionInfo(sig.pattern, sig.flags);
     if (info.minWidth === 0) {
       return "pattern can match the empty string, so it would fire on every value (require at least one character)";
     }

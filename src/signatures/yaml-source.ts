@@ -30,10 +30,14 @@ export type YamlParse =
 /** Parses one file; `!!binary` scalars become Uint8Array, repeated keys are errors. */
 export function parseYamlFile(path: string, text: string): YamlParse {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, customTags: ["binary"], prettyErrors: false });
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    customTags: ["binary"],
+    prettyErrors: false,
+  });
   const first = doc.errors[0] ?? doc.warnings[0];
   if (first !== undefined) {
-    const line = first.linePos?.[0].line ?? 1;
+    const line = first.linePos?.[0].line ?? lines.linePos(first.pos[0]).line;
     const message = first.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "";
     return { ok: false, line, error: `${path}:${line}: YAML: ${message}` };
   }
