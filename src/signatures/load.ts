@@ -5,7 +5,7 @@
  * the result is the signatures that can be compiled plus a LoadReport that says, per id, what
  * was loaded, skipped (and why) or failed (and where).
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, isAbsolute, join, relative } from "node:path";
 import { TRANSFORMS } from "../decode/transforms/index.js";
 import type { FailedEntry, LoadReport, SkippedEntry } from "./load-report.js";
@@ -33,10 +33,20 @@ const SIGNATURE_FILE = /\.ya?ml$/;
 export async function loadSignatures(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
   let names: string[];
   try {
-    names = (await readdir(dir, { withFileTypes: true }))
-      .filter((entry) => entry.isFile() && SIGNATURE_FILE.test(entry.name))
-      .map((entry) => entry.name)
-      .sort();
+    // A Kubernetes ConfigMap volume presents each key as a symbolic link (to ..data/<key>), so
+    // links are followed; hidden entries (..data, ..2024_...) are not signature files.
+    const entries = (await readdir(dir, { withFileTypes: true })).filter(
+      (entry) => !entry.name.startsWith(".") && SIGNATURE_FILE.test(entry.name),
+    );
+    const files = await Promise.all(
+      entries.map(async (entry) => {
+        if (entry.isFile()) return entry.name;
+        if (!entry.isSymbolicLink()) return undefined;
+        const target = await stat(join(dir, entry.name)).catch(() => undefined);
+        return target?.isFile() === true ? entry.name : undefined;
+      }),
+    );
+    names = files.filter((name): name is string => name !== undefined).sort();
   } catch (error: unknown) {
     return fileFailure(
       displayPath(dir),

@@ -5,7 +5,16 @@
  *   # loaded: <ids that must still load, comma-separated; none when absent>
  * Plus the format's positive path on good/ and the set hash.
  */
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -149,5 +158,21 @@ describe("signature set hash", () => {
     expect(
       (await loadSignatures(copy((t) => t.replace("examplescan/", "examplescan2/")))).report.hash,
     ).not.toBe(original);
+  });
+});
+
+describe("signature directory from a Kubernetes ConfigMap", () => {
+  it("follows symbolic links to files, as a ConfigMap volume presents its keys", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "weir-configmap-"));
+    mkdirSync(join(dir, "..data"));
+    copyFileSync(
+      new URL("../../signatures/xss.yaml", import.meta.url),
+      join(dir, "..data", "xss.yaml"),
+    );
+    symlinkSync(join("..data", "xss.yaml"), join(dir, "xss.yaml"));
+    const result = await loadSignatures(dir);
+    expect(result.report.failed).toEqual([]);
+    expect(result.signatures.length).toBeGreaterThan(10);
+    expect(result.signatures.every((s) => s.family === "xss")).toBe(true);
   });
 });
