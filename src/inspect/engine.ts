@@ -11,6 +11,7 @@ import {
   compileSignatures,
 } from "../signatures/compile.js";
 import type { DatabaseCache } from "../signatures/database-cache.js";
+import { Exclusions, type RuleExclusion } from "./exclusions.js";
 import { type GroupIndex, indexGroups } from "./group-index.js";
 import { DEFAULT_LIMITS, type InspectionLimits } from "./limits.js";
 import { RequestInspector } from "./request-inspector.js";
@@ -25,6 +26,8 @@ export interface EngineOptions {
   readonly hash?: string;
   /** Where compiled databases are kept between runs (see database-cache.ts); none = no cache. */
   readonly cache?: DatabaseCache | undefined;
+  /** Signatures that do not apply to some targets or fields (exclusions.ts). */
+  readonly exclusions?: readonly RuleExclusion[];
 }
 
 export interface CompiledEngine extends InspectionEngine {
@@ -48,7 +51,13 @@ export function compileEngine(
     signatures: compiled.compiled,
     compileSeconds,
   };
-  return new Engine(compiled, indexGroups(compiled.groups), options.limits ?? DEFAULT_LIMITS, info);
+  return new Engine(
+    compiled,
+    indexGroups(compiled.groups),
+    options.limits ?? DEFAULT_LIMITS,
+    new Exclusions(options.exclusions),
+    info,
+  );
 }
 
 class Engine implements CompiledEngine {
@@ -60,13 +69,14 @@ class Engine implements CompiledEngine {
     readonly compiled: CompiledSignatures,
     private readonly index: GroupIndex,
     private readonly limits: InspectionLimits,
+    private readonly exclusions: Exclusions,
     readonly info: EngineInfo,
   ) {}
 
   openExchange(): ExchangeInspector {
     if (this.closed) throw new Error("engine is closed: it was retired by a reload");
-    const request = new RequestInspector(this.index, this.limits);
-    const response = new ResponseInspector(this.index, this.limits);
+    const request = new RequestInspector(this.index, this.limits, this.exclusions);
+    const response = new ResponseInspector(this.index, this.limits, this.exclusions);
     this.open++;
     let done = false;
     return {

@@ -5,9 +5,10 @@
  * that policy, metrics and events treat them like any signature.
  *
  * Ids are stable and grouped: 9900xx body structure and budgets (JSON, forms, query, the
- * inspection limit), 9901xx multipart framing and part headers, 9902xx charsets, 9903xx
- * Content-Encoding, 9909xx the generic fallback per kind. A rule may name the HTTP status its
- * refusal uses; without one the policy's status for the family applies.
+ * inspection limit, the body size), 99001x decoded arguments, 99002x framing headers, 9901xx
+ * multipart framing and part headers, 9902xx charsets, 9903xx Content-Encoding, 9909xx the
+ * generic fallback per kind. A rule may name the HTTP status its refusal uses; without one the
+ * policy's status for the family applies.
  */
 import type { AnomalyKind } from "../decode/types.js";
 import type { Family, Severity, Target } from "./types.js";
@@ -30,14 +31,35 @@ const protocol = (id: number, severity: Severity = "critical"): FindingRule => (
 });
 const limits = (id: number): FindingRule => ({ id, family: "limits", severity: "critical" });
 
-/** Body structure and budgets. */
+/**
+ * Body structure and budgets. JSON nesting past the depth cap is a parser refusal, not a size:
+ * it is refused with 403 like the other request-body-parser findings (shared case 21); the
+ * size limits (body size, decompressed size) keep the limits status, 413.
+ */
 const BODY: Rules = {
   json_syntax: protocol(990001),
-  json_depth: limits(990002),
+  json_depth: { ...limits(990002), status: 403 },
   form_field_count: limits(990003),
   query_field_count: limits(990004),
   inspection_limit: limits(990005),
   json_utf8: protocol(990006),
+  body_too_large: limits(990007),
+};
+
+/**
+ * Decoded argument values (query, form, JSON and multipart fields other than file contents),
+ * CRS's protocol-enforcement checks on ARGS: a NUL byte (920270: C-string truncation, shared
+ * case 30) and an overlong UTF-8 form (920250: "." and "/" in disguise, shared case 25).
+ */
+const ARGUMENTS: Rules = {
+  argument_nul: protocol(990010),
+  argument_overlong_utf8: protocol(990011),
+};
+
+/** Request framing headers (CRS 920180/920171 family, shared case 55). */
+const FRAMING: Rules = {
+  content_length_with_transfer_encoding: protocol(990020),
+  transfer_encoding_unknown: protocol(990021),
 };
 
 /** multipart/form-data framing and part headers (src/decode/multipart.ts). */
@@ -77,7 +99,14 @@ const CONTENT_ENCODING: Rules = {
 };
 
 /** Stable ids per decoder anomaly code; codes not listed fall back to the generic id of their kind. */
-export const FINDING_RULES: Rules = { ...BODY, ...MULTIPART, ...CHARSET, ...CONTENT_ENCODING };
+export const FINDING_RULES: Rules = {
+  ...BODY,
+  ...ARGUMENTS,
+  ...FRAMING,
+  ...MULTIPART,
+  ...CHARSET,
+  ...CONTENT_ENCODING,
+};
 
 const GENERIC: Readonly<Record<AnomalyKind, FindingRule>> = {
   protocol: protocol(990900),

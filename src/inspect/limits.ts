@@ -7,6 +7,13 @@ import type { InflateOptions } from "../decode/inflate.js";
 
 export interface InspectionLimits {
   /**
+   * Largest request body accepted, in bytes as received (before Content-Encoding is undone): a
+   * larger one is refused (`limits`, 413). Decided from content-length at the headers when it
+   * is present, otherwise from the running byte count; a body of exactly this size is allowed.
+   * Absent: no size limit (only the inspection limit applies).
+   */
+  readonly maxBodyBytes?: number;
+  /**
    * Body bytes inspected per direction, counted as received (before Content-Encoding is
    * undone); bytes past it pass uninspected (and are counted). A body cut here is never judged
    * for completeness: its field decoder is dropped, not ended (shared case 10).

@@ -6,6 +6,7 @@
  */
 import { MatchBuffer } from "hyperscan-js";
 import type { SignatureGroup } from "../signatures/compile.js";
+import { type Exclusions, NO_EXCLUSIONS } from "./exclusions.js";
 import { type FindingRule, findingScore } from "./findings.js";
 import type { Match, Target } from "./types.js";
 
@@ -24,6 +25,14 @@ export class MatchCollector {
   private readonly fired = new Set<number>();
   private fresh: Match[] = [];
   private readonly all: Match[] = [];
+
+  /**
+   * The request body is decoded into fields (form, JSON, multipart): raw-body hits of a
+   * signature excluded on some argument do not count (exclusions.ts).
+   */
+  rawBodyHasFields = false;
+
+  constructor(private readonly exclusions: Exclusions = NO_EXCLUSIONS) {}
 
   /** Converts what the last scans left in `buffer` for `group`, then clears the buffer. */
   drain(group: SignatureGroup, target: Target, field: string): void {
@@ -46,6 +55,17 @@ export class MatchCollector {
       if (selectors !== undefined) {
         lowered ??= field.toLowerCase();
         if (!selectors.has(lowered)) continue;
+      }
+      if (!this.exclusions.empty) {
+        lowered ??= field.toLowerCase();
+        if (this.exclusions.excludes(member.id, member.family, target, lowered)) continue;
+        if (
+          target === "request_body" &&
+          this.rawBodyHasFields &&
+          this.exclusions.excludesSomeField(member.id, member.family, "args")
+        ) {
+          continue;
+        }
       }
       this.add({
         signatureId: member.id,

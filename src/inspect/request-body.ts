@@ -13,8 +13,9 @@
  * them: an end would judge the completeness of bytes that were never inspected
  * (`multipart_unterminated`, `json_syntax`; shared case 10).
  */
-import { type BodyHeaders, selectBodyDecoder } from "../decode/content-type.js";
+import { type BodyHeaders, parseContentType, selectBodyDecoder } from "../decode/content-type.js";
 import { type ContentDecoding, createContentDecoding } from "../decode/inflate.js";
+import { SniffingDecoder } from "../decode/sniff.js";
 import type { BodyDecoder } from "../decode/types.js";
 import type { FieldRouter } from "./field-router.js";
 import type { InspectionLimits } from "./limits.js";
@@ -40,6 +41,14 @@ export class RequestBody {
     private readonly router: FieldRouter,
   ) {}
 
+  /**
+   * The declared Content-Type put a field decoder on this body (form, JSON, multipart). A
+   * sniffed body does not count: what the sniffer reads is a guess.
+   */
+  get decodesFields(): boolean {
+    return this.fields !== undefined && !(this.fields instanceof SniffingDecoder);
+  }
+
   /** True once the body ended (or there is none); later chunks are ignored. */
   get done(): boolean {
     return this.ended;
@@ -48,6 +57,11 @@ export class RequestBody {
   /** Chooses the decoders; anomalies about the headers themselves are reported now. */
   open(headers: BodyHeaderValues, limits: InspectionLimits): void {
     this.router.source = "request_body";
+    const type =
+      headers.contentType === undefined ? undefined : parseContentType(headers.contentType);
+    this.router.multipart = type?.type === "multipart/form-data";
+    this.router.joinRepeated =
+      this.router.multipart || type?.type === "application/x-www-form-urlencoded";
     const side: BodyHeaders =
       headers.postCharset === undefined ? {} : { postCharset: headers.postCharset };
     this.fields = selectBodyDecoder(headers.contentType, this.router, limits.decoder, side);
@@ -140,7 +154,7 @@ export class RequestBody {
 
   private finish(): void {
     this.fields = undefined;
-    this.router.fieldEnd();
+    this.router.sourceEnd();
     this.raw.end();
   }
 }

@@ -9,8 +9,10 @@ import { parseCookies } from "../decode/cookies.js";
 import { normalizePath } from "../decode/path.js";
 import { parseQuery } from "../decode/query.js";
 import { BlockScanner } from "./block-scanner.js";
+import { type Exclusions, NO_EXCLUSIONS } from "./exclusions.js";
 import { FieldRouter } from "./field-router.js";
 import { findingRule } from "./findings.js";
+import { FramingHeaders } from "./framing-headers.js";
 import type { GroupIndex } from "./group-index.js";
 import type { InspectionLimits } from "./limits.js";
 import { MatchCollector } from "./match-collector.js";
@@ -23,7 +25,7 @@ const encoder = new TextEncoder();
 const NONE: readonly Match[] = Object.freeze([]);
 
 export class RequestInspector implements DirectionInspector {
-  private readonly collector = new MatchCollector();
+  private readonly collector: MatchCollector;
   private readonly block: BlockScanner;
   private readonly raw: StreamScanner;
   private readonly args: StreamScanner;
@@ -40,7 +42,9 @@ export class RequestInspector implements DirectionInspector {
   constructor(
     index: GroupIndex,
     private readonly limits: InspectionLimits,
+    exclusions: Exclusions = NO_EXCLUSIONS,
   ) {
+    this.collector = new MatchCollector(exclusions);
     this.block = new BlockScanner(index, this.collector);
     this.raw = new StreamScanner(index, "request_body", this.collector);
     this.args = new StreamScanner(index, "args", this.collector);
@@ -53,7 +57,9 @@ export class RequestInspector implements DirectionInspector {
     let contentType: string | undefined;
     let postCharset: string | undefined;
     const contentEncodings: string[] = [];
+    const framing = new FramingHeaders();
     for (const { key, value } of headers) {
+      framing.add(key, value);
       if (key === ":path") {
         this.inspectPath(value);
       } else if (key.startsWith(":")) {
@@ -67,10 +73,18 @@ export class RequestInspector implements DirectionInspector {
         else if (key === "x-up-devcap-post-charset") postCharset ??= utf8.decode(value);
       }
     }
+    for (const code of framing.anomalies()) {
+      this.collector.finding(findingRule("protocol", code), "request_headers", code);
+    }
     if (endOfStream) {
       this.requestBody.skip();
     } else {
+      const declared = framing.contentLength;
+      if (declared !== undefined && declared > (this.limits.maxBodyBytes ?? Infinity)) {
+        this.reportBodyTooLarge();
+      }
       this.requestBody.open({ contentType, contentEncodings, postCharset }, this.limits);
+      this.collector.rawBodyHasFields = this.requestBody.decodesFields;
     }
     return this.collector.takeFresh();
   }
@@ -79,6 +93,7 @@ export class RequestInspector implements DirectionInspector {
     this.assertNotPending("body");
     if (this.requestBody.done) return this.collector.takeFresh();
     this.bytesSeen += chunk.length;
+    if (this.bytesSeen > (this.limits.maxBodyBytes ?? Infinity)) this.reportBodyTooLarge();
     const room = this.limits.inspectionLimitBytes - this.bytesInspected;
     const part = room >= chunk.length ? chunk : chunk.subarray(0, Math.max(room, 0));
     this.bytesInspected += part.length;
@@ -149,6 +164,11 @@ export class RequestInspector implements DirectionInspector {
     }
   }
 
+  /** The body is (or is declared) larger than maxBodyBytes: refused as `limits` (413). */
+  private reportBodyTooLarge(): void {
+    this.collector.finding(findingRule("limits", "body_too_large"), "request_body", "");
+  }
+
   private scanTrailers(trailers: readonly HeaderEntry[]): void {
     for (const { key, value } of trailers) this.block.scan("request_headers", key, value);
   }
@@ -157,7 +177,10 @@ export class RequestInspector implements DirectionInspector {
     this.block.scan("request_uri_raw", "", rawPath);
     this.block.scan("request_filename", "", normalizePath(rawPath));
     this.router.source = "args";
+    this.router.joinRepeated = true;
+    this.router.multipart = false;
     parseQuery(rawPath, this.router, this.limits.decoder.form);
+    this.router.sourceEnd();
   }
 
   private inspectCookies(header: Uint8Array): void {

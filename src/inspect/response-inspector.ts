@@ -4,6 +4,7 @@
  * gives them the same streaming path as requests.
  */
 import { BlockScanner } from "./block-scanner.js";
+import { type Exclusions, NO_EXCLUSIONS } from "./exclusions.js";
 import type { GroupIndex } from "./group-index.js";
 import type { InspectionLimits } from "./limits.js";
 import { MatchCollector } from "./match-collector.js";
@@ -11,7 +12,7 @@ import { StreamScanner } from "./stream-scanner.js";
 import type { DirectionInspector, HeaderEntry, Match } from "./types.js";
 
 export class ResponseInspector implements DirectionInspector {
-  private readonly collector = new MatchCollector();
+  private readonly collector: MatchCollector;
   private readonly block: BlockScanner;
   private readonly raw: StreamScanner;
   private bodyEnded = false;
@@ -21,7 +22,9 @@ export class ResponseInspector implements DirectionInspector {
   constructor(
     index: GroupIndex,
     private readonly limits: InspectionLimits,
+    exclusions: Exclusions = NO_EXCLUSIONS,
   ) {
+    this.collector = new MatchCollector(exclusions);
     this.block = new BlockScanner(index, this.collector);
     this.raw = new StreamScanner(index, "response_body", this.collector);
   }
