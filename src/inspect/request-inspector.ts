@@ -62,8 +62,12 @@ export class RequestInspector implements DirectionInspector {
       framing.add(key, value);
       if (key === ":path") {
         this.inspectPath(value);
+      } else if (key === ":authority") {
+        // HTTP/1's Host arrives as :authority; applications read it (virtual hosts, links,
+        // logs), so it is a header like any other and signatures see it as `host`.
+        this.block.scan("request_headers", "host", value);
       } else if (key.startsWith(":")) {
-        // :method, :scheme, :authority carry no payload signatures in v0.
+        // :method and :scheme are from a fixed vocabulary Envoy has already validated.
       } else {
         this.block.scan("request_headers", key, value);
         this.block.scan("request_headers_names", key, encoder.encode(key));
