@@ -8,7 +8,7 @@ import { packageVersion } from "../config/package-paths.js";
 import type { Environment } from "../config/setting.js";
 import { suggest } from "./args.js";
 import type { CliIo, CommandSpec, Parsed } from "./command-spec.js";
-import { commandHelp, mainHelp } from "./help.js";
+import { commandHelp, groupHelp, mainHelp } from "./help.js";
 import { PROXY_COMMAND, parseProxyArgs, runProxy } from "./proxy.js";
 import { parseScanArgs, runScan, SCAN_COMMAND } from "./scan.js";
 import { parseServeArgs, runServe, SERVE_COMMAND, type SignalSource } from "./serve.js";
@@ -71,14 +71,16 @@ export async function main(
     return USAGE_EXIT;
   }
   if (first === "--help" || first === "-h" || first === "help") {
-    io.out(mainHelp(COMMANDS.map((c) => c.spec)));
-    return 0;
+    return showHelp(first === "help" ? argv.slice(1) : [], io);
   }
   if (first === "--version" || first === "-v") {
     io.out(`weir ${packageVersion()}\n`);
     return 0;
   }
   const found = findCommand(argv);
+  if (found === undefined && isGroup(first) && (argv[1] === "--help" || argv[1] === "-h")) {
+    return showHelp([first], io);
+  }
   if (found === undefined) {
     io.err(`${unknownCommand(argv)}\n`);
     return USAGE_EXIT;
@@ -102,6 +104,31 @@ export async function main(
     io.err(`weir ${cmd.spec.name}: ${describe(error)}\n`);
     return 1;
   }
+}
+
+/** `weir help [command...]`: the main help, a command's, or a group's (`weir help signatures`). */
+function showHelp(topic: readonly string[], io: CliIo): number {
+  const specs = COMMANDS.map((c) => c.spec);
+  if (topic.length === 0) {
+    io.out(mainHelp(specs));
+    return 0;
+  }
+  const found = findCommand(topic);
+  if (found !== undefined && found.rest.length === 0) {
+    io.out(commandHelp(found.cmd.spec));
+    return 0;
+  }
+  const group = topic[0] ?? "";
+  if (topic.length === 1 && isGroup(group)) {
+    io.out(groupHelp(group, specs));
+    return 0;
+  }
+  io.err(`${unknownCommand(topic)}\n`);
+  return USAGE_EXIT;
+}
+
+function isGroup(word: string): boolean {
+  return COMMANDS.some((c) => c.spec.name.startsWith(`${word} `));
 }
 
 /** Longest command name that prefixes argv (`signatures test` before `signatures`). */

@@ -10,7 +10,11 @@ import type { InspectionEngine } from "../inspect/types.js";
 import { type Logger, toLogFields } from "../log/logger.js";
 import type { SignatureCounts } from "../metrics/metrics.js";
 import type { PolicyConfig } from "../policy/decide.js";
-import type { LoadReport } from "../signatures/load-report.js";
+import {
+  failedSignatureCount,
+  type LoadReport,
+  unusableSetReason,
+} from "../signatures/load-report.js";
 import type { SampleRunResult } from "../signatures/sample-test.js";
 import type { Signature } from "../signatures/types.js";
 
@@ -26,6 +30,11 @@ export interface LoadedSignatureSet {
   readonly report: LoadReport;
   readonly counts: SignatureCounts;
   readonly problems: readonly SignatureProblem[];
+  /**
+   * Why the set must not be used (a whole file failed, or nothing loaded), else undefined;
+   * serve refuses to start and scan exits 4 on it. One bad signature does not set it.
+   */
+  readonly unusable: string | undefined;
 }
 
 /** Loads a directory; signatures above `paranoia` are skipped (all are loaded when omitted). */
@@ -44,8 +53,9 @@ export async function loadSignatureSet(
     counts: {
       loaded: report.loaded.length,
       skipped: report.skipped.length,
-      failed: report.failed.length,
+      failed: failedSignatureCount(report),
     },
+    unusable: unusableSetReason(report),
     problems: [
       ...report.skipped.map((s) => ({
         state: "skipped" as const,
@@ -119,15 +129,42 @@ export async function startExtProc(options: {
 }): Promise<RunningExtProcServer> {
   const { startExtProcServer } = await import("../server/index.js");
   const log = options.log.child({ component: "server" });
-  return await startExtProcServer({
-    listen: formatListen(options.listen),
-    engine: options.engine,
-    policy: options.policy,
-    observer: options.observer,
-    maxReceiveMessageBytes: options.maxReceiveMessageBytes,
-    drainTimeoutMs: Math.round(options.drainTimeoutSeconds * 1000),
-    log: (level, event, fields) => log[level](event, toLogFields(fields)),
-  });
+  await quietGrpcLogger(log);
+  const listen = formatListen(options.listen);
+  try {
+    return await startExtProcServer({
+      listen,
+      engine: options.engine,
+      policy: options.policy,
+      observer: options.observer,
+      maxReceiveMessageBytes: options.maxReceiveMessageBytes,
+      drainTimeoutMs: Math.round(options.drainTimeoutSeconds * 1000),
+      log: (level, event, fields) => log[level](event, toLogFields(fields)),
+    });
+  } catch (error: unknown) {
+    const cause = listenCause(error);
+    if (cause === undefined) throw error;
+    throw new Error(`cannot listen on ${listen}: ${cause}`);
+  }
+}
+
+/**
+ * grpc-js prints its own lines on stderr ("E No address added out of total 1 resolved") that
+ * repeat what weir reports itself; they go to weir's logger at debug level instead.
+ */
+async function quietGrpcLogger(log: Logger): Promise<void> {
+  const grpc = await import("@grpc/grpc-js");
+  const line = (...args: unknown[]) => log.debug("grpc-js", { message: args.join(" ") });
+  grpc.setLogger({ error: line, info: line, debug: line });
+  grpc.setLogVerbosity(grpc.logVerbosity.ERROR);
+}
+
+/** `address already in use (EADDRINUSE)` from grpc-js's "No address added ... [listen E...]". */
+export function listenCause(error: unknown): string | undefined {
+  const text = error instanceof Error ? `${error.message} ${String(error.cause ?? "")}` : "";
+  const found = /\b(E[A-Z]{3,}): ([^\]:]+?)(?: \S+:\d+)?\]/.exec(text);
+  if (found === undefined || found === null) return undefined;
+  return `${found[2]} (${found[1]})`;
 }
 
 export interface RunningProxy {
@@ -139,11 +176,13 @@ export async function startWeirProxy(options: {
   readonly listen: Listen;
   readonly upstream: URL;
   readonly weir: Listen;
+  readonly log: Logger;
 }): Promise<RunningProxy> {
   const { startProxy } = await import("../proxy/index.js");
   return await startProxy({
     listen: formatListen(options.listen),
     upstream: options.upstream.origin,
     weir: formatListen(options.weir),
+    warn: (event, fields) => options.log.warn(event, fields),
   });
 }

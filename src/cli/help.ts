@@ -67,13 +67,28 @@ export function mainHelp(commands: readonly CommandSpec[]): string {
     ...commands.map((c) => `${INDENT}${c.name.padEnd(width)}  ${c.summary}`),
     "",
     "Flags:",
-    `${INDENT}-h, --help     show help (also after a command: weir serve --help)`,
+    `${INDENT}-h, --help     show help (also: weir serve --help, weir help serve)`,
     `${INDENT}-v, --version  print weir's version`,
     "",
     ...wrap(
       "Exit status: 0 success, 1 failure, 2 bad command line or setting (weir scan: see its help).",
       "",
     ),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+/** Help for a command group such as `signatures`: its subcommands, each with its summary. */
+export function groupHelp(group: string, commands: readonly CommandSpec[]): string {
+  const members = commands.filter((c) => c.name.startsWith(`${group} `));
+  const width = Math.max(...members.map((c) => c.name.length));
+  const lines = [
+    `Usage: weir ${group} <command> [flags]`,
+    "",
+    "Commands:",
+    ...members.map((c) => `${INDENT}${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    `See weir ${members[0]?.name ?? group} --help for a command's flags.`,
   ];
   return `${lines.join("\n")}\n`;
 }

@@ -19,7 +19,8 @@ export const PROXY_COMMAND: CommandSpec = {
     "Accepts HTTP/1.1 requests on --listen, streams each exchange to the weir server at --weir " +
       "exactly as Envoy's ext_proc filter would (request headers, streamed body chunks, " +
       "response headers), and forwards what weir allows to --upstream. Start `weir serve` " +
-      "first. Meant for development and tests; production traffic goes through Envoy.",
+      'first and wait until it is ready: until then each request gets a 500 "weir ext_proc ' +
+      'unavailable" and a rate-limited warning is logged. Meant for development and tests; production traffic goes through Envoy.',
   ],
   settings: PROXY_SETTINGS,
   switches: [],
@@ -46,6 +47,7 @@ export async function runProxy(
     listen: config.listen,
     upstream: config.upstream,
     weir: config.weir,
+    log,
   });
   log.info("weir proxy listening", {
     listen: formatListen({ host: config.listen.host, port: proxy.port }),

@@ -36,6 +36,7 @@ export const SCAN_COMMAND: CommandSpec = {
     `${SCAN_EXIT.usage}  bad flag or setting, or FILE is not an HTTP request`,
     `${SCAN_EXIT.detect}  detect: signatures matched below the threshold, or --mode detect`,
     `${SCAN_EXIT.failure}  the signatures could not be loaded or compiled`,
+    "   (a signature file failed whole, or none loaded)",
   ],
   examples: [
     "printf 'GET /?id=1%%27%%20OR%%201=1-- HTTP/1.1\\nHost: x\\n\\n' | weir scan -",
@@ -95,6 +96,10 @@ export async function runScan(
   let engine: InspectionEngine;
   try {
     const set = await loadSignatureSet(config.signaturesDir, config.paranoia);
+    if (set.unusable !== undefined) {
+      io.err(`weir scan: ${set.unusable}\n`);
+      return SCAN_EXIT.failure;
+    }
     engine = (await compileSignatureSet(set, config.paranoia, config.cacheDir)).engine;
   } catch (error: unknown) {
     io.err(`weir scan: ${error instanceof Error ? error.message : String(error)}\n`);

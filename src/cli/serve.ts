@@ -50,7 +50,8 @@ export const SERVE_COMMAND: CommandSpec = {
   positionals: [],
   exitStatus: [
     "0  stopped by SIGTERM or SIGINT after draining",
-    "1  could not start (no signature loaded, compile error, address in use)",
+    "1  could not start: a signature file failed whole, no signature loaded,",
+    "   compile error, address in use (one bad signature is only skipped)",
     "2  bad flag or setting",
   ],
   examples: [
@@ -93,6 +94,14 @@ export async function runServe(config: ServeConfig, deps: ServeDeps): Promise<nu
   let grpc: RunningExtProcServer | undefined;
   try {
     const set = await wiring.loadSignatureSet(config.signaturesDir, config.paranoia);
+    if (set.unusable !== undefined) {
+      // A whole file failing would silently drop a family: refuse rather than serve less.
+      log.error("signature set unusable; refusing to start", {
+        error: set.unusable,
+        signatures: config.signaturesDir,
+      });
+      return 1;
+    }
     const compiled = await wiring.compileSignatureSet(
       set,
       config.paranoia,

@@ -8,7 +8,7 @@ import type { ExchangeObserver, Phase, StreamErrorReason } from "../exchange/obs
 import type { Direction, Match } from "../inspect/types.js";
 import type { SecurityEventLog } from "../log/security-events.js";
 import { findingReason } from "../log/security-events.js";
-import type { Decision } from "../policy/decision.js";
+import type { BlockReason, Decision } from "../policy/decision.js";
 import {
   DIRECTIONS,
   EXCHANGE_OUTCOMES,
@@ -18,6 +18,25 @@ import {
   signatureLabels,
   type WeirMetrics,
 } from "./metrics.js";
+
+interface DecisionLabels {
+  readonly direction: Direction;
+  readonly decision: Decision["kind"];
+  readonly reason: BlockReason | "none";
+}
+
+const ALLOW_LABELS: DecisionLabels = { direction: "request", decision: "allow", reason: "none" };
+const REASONS: readonly BlockReason[] = ["signature", "limits", "protocol"];
+
+/** Every label set weir_decisions_total can take, created at zero so rate() works at once. */
+const DECISION_LABELS: readonly DecisionLabels[] = [
+  ALLOW_LABELS,
+  ...DIRECTIONS.flatMap((direction) =>
+    (["detect", "block"] as const).flatMap((decision) =>
+      REASONS.map((reason) => ({ direction, decision, reason })),
+    ),
+  ),
+];
 
 interface Inc {
   inc(value?: number): void;
@@ -31,8 +50,9 @@ export class MetricsObserver implements ExchangeObserver {
   private readonly bytesByDirection: ReadonlyMap<Direction, Inc>;
   private readonly exchangesByOutcome: ReadonlyMap<ExchangeOutcome, Inc>;
   private readonly errorsByReason: ReadonlyMap<StreamErrorReason, Inc>;
-  /** `direction/decision/reason` → child; bounded (2 × 3 × 4). */
+  /** `direction/decision/reason` → child; bounded, all created at zero (see DECISION_LABELS). */
   private readonly decisionChildren = new Map<string, Inc>();
+  private readonly allowChild: Inc;
   /** Signature id → child; bounded by the signature set. */
   private readonly matchChildren = new Map<number, Inc>();
   /**
@@ -58,6 +78,8 @@ export class MetricsObserver implements ExchangeObserver {
     this.errorsByReason = new Map(
       STREAM_ERROR_REASONS.map((reason) => [reason, metrics.streamErrors.labels({ reason })]),
     );
+    for (const labels of DECISION_LABELS) this.decisionLabels(labels).inc(0);
+    this.allowChild = this.decisionLabels(ALLOW_LABELS);
   }
 
   streamOpened(): void {
@@ -91,8 +113,14 @@ export class MetricsObserver implements ExchangeObserver {
     this.events?.record(direction, decision, requestId);
   }
 
+  /**
+   * The exchange does not report allow decisions (it calls `decided` only for findings), so
+   * allow is counted here: once per exchange that completed without any finding, on the
+   * request direction (whether Envoy also sent the response is not known here).
+   */
   exchangeCompleted(outcome: ExchangeOutcome): void {
     this.exchangesByOutcome.get(outcome)?.inc();
+    if (outcome === "allow") this.allowChild.inc();
   }
 
   private decisionChild(direction: Direction, decision: Decision): Inc {
@@ -102,10 +130,14 @@ export class MetricsObserver implements ExchangeObserver {
         : decision.kind === "block"
           ? decision.reason
           : findingReason(decision.matches);
-    const key = `${direction}/${decision.kind}/${reason}`;
+    return this.decisionLabels({ direction, decision: decision.kind, reason });
+  }
+
+  private decisionLabels(labels: DecisionLabels): Inc {
+    const key = `${labels.direction}/${labels.decision}/${labels.reason}`;
     let child = this.decisionChildren.get(key);
     if (child === undefined) {
-      child = this.metrics.decisions.labels({ direction, decision: decision.kind, reason });
+      child = this.metrics.decisions.labels({ ...labels });
       this.decisionChildren.set(key, child);
     }
     return child;

@@ -4,6 +4,7 @@
  * headers only, by default).
  */
 import type { BodyMode, ExtProcConfigInput } from "../envoy/index.js";
+import type { ProxyWarn } from "./failure-log.js";
 
 export interface ProxyOptions {
   /** HOST:PORT to listen on (port 0 picks a free port). */
@@ -20,6 +21,8 @@ export interface ProxyOptions {
   bufferLimitBytes?: number;
   /** Any other ext_proc filter setting (switches, trailer modes, mutation rules, ...). */
   extProc?: ExtProcConfigInput;
+  /** Where warnings go (ext_proc failures, rate-limited); none when absent. */
+  warn?: ProxyWarn;
 }
 
 export class ProxyOptionsError extends Error {

@@ -8,6 +8,7 @@ import type { ExtProcClient, HeaderList } from "../envoy/index.js";
 import { feedMessage, hasNoBody } from "./body-feed.js";
 import { ClientResponse } from "./client-response.js";
 import { requestHeaderList, responseHeaderList } from "./envoy-headers.js";
+import { explainLocalReply, type LocalReplyLog } from "./failure-log.js";
 import type { UpstreamTarget } from "./options.js";
 import { UpstreamRequest } from "./upstream-request.js";
 
@@ -15,6 +16,7 @@ export interface ProxyContext {
   client: ExtProcClient;
   target: UpstreamTarget;
   agent: Agent;
+  localReplies?: LocalReplyLog;
 }
 
 export function proxyExchange(
@@ -81,7 +83,8 @@ export function proxyExchange(
     },
     localReply: (reply) => {
       upstream.abort();
-      client.localReply(reply);
+      context.localReplies?.report(reply);
+      client.localReply(explainLocalReply(reply, headRequest));
       // Discard whatever the client still sends.
       readPauses.clear();
       request.resume();

@@ -6,6 +6,7 @@
 import { Agent, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ExtProcClient } from "../envoy/index.js";
+import { LocalReplyLog } from "./failure-log.js";
 import { extProcConfig, type ProxyOptions, parseHostPort, parseUpstream } from "./options.js";
 import { proxyExchange } from "./proxy-exchange.js";
 
@@ -21,7 +22,12 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   parseHostPort(options.weir, "weir");
   const client = new ExtProcClient(options.weir, extProcConfig(options));
   const agent = new Agent({ keepAlive: true });
-  const context = { client, target, agent };
+  const context = {
+    client,
+    target,
+    agent,
+    ...(options.warn === undefined ? {} : { localReplies: new LocalReplyLog(options.warn) }),
+  };
   const server = createServer((request, response) => proxyExchange(context, request, response));
   // Envoy answers `Expect: 100-continue` itself at once (proxy_100_continue off).
   server.on("checkContinue", (request, response) => {

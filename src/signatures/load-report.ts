@@ -27,6 +27,11 @@ export interface FailedEntry {
   readonly error: string;
   readonly errors: readonly string[];
   readonly source: SourceRef;
+  /**
+   * Set when a whole file (or the directory) could not be used: how many signature entries it
+   * held, all dropped. Absent for one failed signature.
+   */
+  readonly wholeFile?: { readonly signatures: number };
 }
 
 export interface LoadReport {
@@ -64,12 +69,33 @@ export function countByFamily(report: LoadReport): FamilyCounts[] {
   });
 }
 
+/** Signatures that failed: one per failed entry, every entry of a file that failed whole. */
+export function failedSignatureCount(report: LoadReport): number {
+  return report.failed.reduce((sum, f) => sum + (f.wholeFile?.signatures ?? 1), 0);
+}
+
+/**
+ * Why this set must not be served, or undefined when it may be: a file that failed as a whole
+ * (a family silently missing) or nothing loaded. One bad signature leaves the set usable.
+ */
+export function unusableSetReason(report: LoadReport): string | undefined {
+  const file = report.failed.find((f) => f.wholeFile !== undefined);
+  if (file !== undefined) {
+    return `${file.error}; fix the file or move it out of the signatures directory`;
+  }
+  if (report.loaded.length === 0) {
+    const why = report.skipped.length > 0 ? " (all were skipped: check --paranoia)" : "";
+    return `no signature loaded from ${report.files.length} file(s)${why}`;
+  }
+  return undefined;
+}
+
 /** The human report for `weir signatures test` and the server's startup log. */
 export function formatLoadReport(report: LoadReport): string {
   const { loaded, skipped, failed } = report;
   const lines = [
-    `signatures: ${loaded.length} loaded, ${skipped.length} skipped, ${failed.length} failed ` +
-      `(${report.files.length} files, sha256 ${report.hash.slice(0, 16)})`,
+    `signatures: ${loaded.length} loaded, ${skipped.length} skipped, ${failedSignatureCount(report)} failed ` +
+      `(${report.files.length} files${wholeFiles(report)}, sha256 ${report.hash.slice(0, 16)})`,
   ];
   const rows = countByFamily(report);
   if (rows.length > 0) {
@@ -91,4 +117,9 @@ export function formatLoadReport(report: LoadReport): string {
       lines.push(`  ${s.source.file}:${s.source.line}: signature ${s.id}: ${s.reason}`);
   }
   return `${lines.join("\n")}\n`;
+}
+
+function wholeFiles(report: LoadReport): string {
+  const count = report.failed.filter((f) => f.wholeFile !== undefined).length;
+  return count === 0 ? "" : `, ${count} not loaded`;
 }

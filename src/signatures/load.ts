@@ -80,12 +80,12 @@ export async function loadSignatureFiles(
     try {
       text = await readFile(path, "utf8");
     } catch (error: unknown) {
-      failed.push(fileFailed(shown, 1, `${shown}: cannot read: ${errorText(error)}`));
+      failed.push(fileFailed(shown, 0, `${shown}: cannot read: ${errorText(error)}`, 0));
       continue;
     }
     const file = parseSignatureFile(shown, text);
     if (!file.ok) {
-      failed.push(fileFailed(shown, file.line, file.error));
+      failed.push(fileFailed(shown, file.line, file.error, file.signatures));
       continue;
     }
     hashed.push({ name: basename(path), text });
@@ -154,12 +154,12 @@ function skipReason(
   return undefined;
 }
 
-function fileFailed(file: string, line: number, error: string): FailedEntry {
-  return { id: file, error, errors: [error], source: { file, line } };
+function fileFailed(file: string, line: number, error: string, signatures: number): FailedEntry {
+  return { id: file, error, errors: [error], source: { file, line }, wholeFile: { signatures } };
 }
 
 function fileFailure(file: string, problem: string): LoadResult {
-  const failure = fileFailed(file, 0, `${file}: ${problem}`);
+  const failure = fileFailed(file, 0, `${file}: ${problem}`, 0);
   return {
     signatures: [],
     report: { loaded: [], skipped: [], failed: [failure], files: [], hash: hashSignatureFiles([]) },

@@ -18,13 +18,29 @@ import {
 
 export type ParsedFile =
   | { readonly ok: true; readonly family: Family; readonly entries: readonly ParsedEntry[] }
-  | { readonly ok: false; readonly line: number; readonly error: string };
+  | {
+      readonly ok: false;
+      readonly line: number;
+      readonly error: string;
+      /** Signature entries the file held by its raw text (`- id:` lines), all dropped. */
+      readonly signatures: number;
+    };
 
 const TOP_LEVEL = ["family", "signatures"];
 
 export function parseSignatureFile(path: string, text: string): ParsedFile {
   const parsed = parseYamlFile(path, text);
-  if (!parsed.ok) return parsed;
+  const held = rawEntries(text);
+  if (!parsed.ok) {
+    const id = entryAt(held, parsed.line);
+    const where = id === undefined ? "" : ` signature ${id}:`;
+    return {
+      ok: false,
+      line: parsed.line,
+      error: `${path}:${parsed.line}:${where} YAML: ${parsed.message}${dropped(held.length)}`,
+      signatures: held.length,
+    };
+  }
   const { file } = parsed;
   const contents = file.doc.contents;
   const top = asMap(contents);
@@ -33,7 +49,8 @@ export function parseSignatureFile(path: string, text: string): ParsedFile {
     return {
       ok: false,
       line,
-      error: `${path}:${line}: expected a mapping with 'family' and 'signatures', got ${describe(contents)}`,
+      error: `${path}:${line}: expected a mapping with 'family' and 'signatures', got ${describe(contents)}${dropped(held.length)}`,
+      signatures: held.length,
     };
   }
   const { fields, bad } = fieldsOf(file, top);
@@ -69,10 +86,35 @@ export function parseSignatureFile(path: string, text: string): ParsedFile {
   const first = problems[0];
   if (first !== undefined || list === undefined) {
     const line = first?.line ?? 1;
-    return { ok: false, line, error: `${path}:${line}: ${first?.text ?? "unreadable file"}` };
+    return {
+      ok: false,
+      line,
+      error: `${path}:${line}: ${first?.text ?? "unreadable file"}${dropped(held.length)}`,
+      signatures: held.length,
+    };
   }
   const entries = seqItems(list).map((node, index) =>
     parseSignature(file, node, family as Family, index),
   );
   return { ok: true, family: family as Family, entries };
+}
+
+/** `- id: N` lines of the raw text, so a file YAML cannot parse still names its entries. */
+function rawEntries(text: string): { line: number; id: string }[] {
+  const entries: { line: number; id: string }[] = [];
+  text.split("\n").forEach((line, index) => {
+    const id = /^\s*-\s+id:\s*["']?(\d+)/.exec(line)?.[1];
+    if (id !== undefined) entries.push({ line: index + 1, id });
+  });
+  return entries;
+}
+
+/** The id of the nearest entry starting at or before `line`, if any. */
+function entryAt(entries: readonly { line: number; id: string }[], line: number) {
+  return entries.findLast((e) => e.line <= line)?.id;
+}
+
+function dropped(count: number): string {
+  const what = count === 1 ? "1 signature" : `${count} signatures`;
+  return ` (whole file not loaded: ${what} dropped)`;
 }

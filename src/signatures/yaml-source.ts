@@ -25,7 +25,7 @@ export interface YamlFile {
 
 export type YamlParse =
   | { readonly ok: true; readonly file: YamlFile }
-  | { readonly ok: false; readonly line: number; readonly error: string };
+  | { readonly ok: false; readonly line: number; readonly message: string };
 
 /** Parses one file; `!!binary` scalars become Uint8Array, repeated keys are errors. */
 export function parseYamlFile(path: string, text: string): YamlParse {
@@ -37,9 +37,10 @@ export function parseYamlFile(path: string, text: string): YamlParse {
   });
   const first = doc.errors[0] ?? doc.warnings[0];
   if (first !== undefined) {
+    // linePos is only set with prettyErrors; pos (an offset) always is.
     const line = first.linePos?.[0].line ?? lines.linePos(first.pos[0]).line;
     const message = first.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "";
-    return { ok: false, line, error: `${path}:${line}: YAML: ${message}` };
+    return { ok: false, line: Math.max(line, 1), message };
   }
   return { ok: true, file: { path, doc, lines } };
 }

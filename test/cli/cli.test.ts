@@ -1,5 +1,7 @@
 import { EventEmitter } from "node:events";
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { COMMANDS, main } from "../../src/cli/cli.js";
 
@@ -47,6 +49,50 @@ describe("weir", () => {
   it("asks for a subcommand after 'signatures'", async () => {
     expect((await run(["signatures"])).err).toContain("weir signatures needs a subcommand");
     expect((await run(["signatures", "tset"])).err).toContain("has no subcommand 'tset'");
+  });
+
+  it("prints a command group's help for 'signatures --help' and 'help signatures'", async () => {
+    for (const argv of [
+      ["signatures", "--help"],
+      ["signatures", "-h"],
+      ["help", "signatures"],
+    ]) {
+      const { code, out } = await run(argv);
+      expect(code, argv.join(" ")).toBe(0);
+      expect(out).toContain("Usage: weir signatures <command>");
+      expect(out).toContain("  signatures test ");
+    }
+  });
+
+  it("prints a command's own help for 'weir help <command>'", async () => {
+    for (const c of COMMANDS) {
+      const { code, out } = await run(["help", ...c.spec.name.split(" ")]);
+      expect(code).toBe(0);
+      expect(out).toContain(`Usage: weir ${c.spec.name} `);
+    }
+    const bad = await run(["help", "serv"]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("did you mean 'serve'?");
+  });
+
+  it("exits 4 from scan when a signature file fails whole, or none loads", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "weir-scan-"));
+    const request = join(dir, "request.http");
+    writeFileSync(request, "GET /?q=1 HTTP/1.1\nHost: x\n\n");
+    mkdirSync(join(dir, "none"));
+    const empty = await run(["scan", "--signatures", join(dir, "none"), request]);
+    expect(empty.code).toBe(4);
+    expect(empty.err).toContain("no signature files");
+    const sigs = join(dir, "sigs");
+    mkdirSync(sigs);
+    writeFileSync(
+      join(sigs, "sqli.yaml"),
+      "family: sqli\nsignatures:\n  - id: 100001\n\tname: x\n",
+    );
+    const broken = await run(["scan", "--signatures", sigs, request]);
+    expect(broken.code).toBe(4);
+    expect(broken.err).toMatch(/sqli\.yaml:4: signature 100001: YAML: Tabs/);
+    expect(broken.out).toBe("");
   });
 
   for (const c of COMMANDS) {

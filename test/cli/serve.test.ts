@@ -4,11 +4,12 @@ import { EventEmitter } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import type {
-  CompiledSignatureSet,
-  LoadedSignatureSet,
-  RunningExtProcServer,
-  startExtProc,
+import {
+  type CompiledSignatureSet,
+  type LoadedSignatureSet,
+  listenCause,
+  type RunningExtProcServer,
+  type startExtProc,
 } from "../../src/cli/engine-wiring.js";
 import { runServe, type ServeWiring } from "../../src/cli/serve.js";
 import { resolveServeConfig } from "../../src/config/serve-config.js";
@@ -34,6 +35,7 @@ const loaded: LoadedSignatureSet = {
   report: { loaded: [], skipped: [], failed: [], files: [], hash: "abc123" },
   counts: { loaded: 4, skipped: 1, failed: 0 },
   problems: [{ state: "skipped", id: "100", reason: "paranoia level 2" }],
+  unusable: undefined,
 };
 const compiled = (loadedCount: number): CompiledSignatureSet => ({
   engine,
@@ -41,7 +43,9 @@ const compiled = (loadedCount: number): CompiledSignatureSet => ({
   problems: [{ state: "failed", id: "200", reason: "Hyperscan: bad pattern" }],
 });
 
-function harness(options: { compiled?: number; startError?: Error; metricsPort?: number } = {}) {
+function harness(
+  options: { compiled?: number; startError?: Error; metricsPort?: number; unusable?: string } = {},
+) {
   const signals = new EventEmitter();
   const lines: string[] = [];
   const calls: string[] = [];
@@ -64,7 +68,7 @@ function harness(options: { compiled?: number; startError?: Error; metricsPort?:
     forceClose: () => calls.push("forceClose"),
   };
   const wiring: ServeWiring = {
-    loadSignatureSet: async () => loaded,
+    loadSignatureSet: async () => ({ ...loaded, unusable: options.unusable }),
     compileSignatureSet: async () => compiled(options.compiled ?? 3),
     startExtProc: async (o) => {
       started = o;
@@ -179,6 +183,25 @@ describe("weir serve", () => {
       level: "error",
       msg: expect.stringContaining("no signature"),
     });
+  });
+
+  it("refuses to start, exit 1, when a signature file failed whole", async () => {
+    const unusable = "sqli.yaml:70: signature 100002: YAML: Tabs are not allowed as indentation";
+    const h = harness({ unusable });
+    expect(await h.run).toBe(1);
+    expect(h.started()).toBeUndefined();
+    expect(h.logs().at(-1)).toMatchObject({ level: "error", error: unusable });
+  });
+
+  it("names the cause when the gRPC address is in use", () => {
+    const grpcError = new Error(
+      "No address added out of total 1 resolved errors: [listen EADDRINUSE: address already in use 0.0.0.0:50051]",
+    );
+    const wrapped = new Error(`cannot listen on 0.0.0.0:50051: ${grpcError.message}`, {
+      cause: grpcError,
+    });
+    expect(listenCause(wrapped)).toBe("address already in use (EADDRINUSE)");
+    expect(listenCause(new Error("something else"))).toBeUndefined();
   });
 
   it("closes the metrics listener when the gRPC server cannot start", async () => {

@@ -115,6 +115,29 @@ describe("MetricsObserver", () => {
     expect(JSON.parse(lines[0] ?? "")).toMatchObject({ request_id: "r1", decision: "detect" });
   });
 
+  it("creates every decision label set at zero", async () => {
+    const { read } = setup();
+    const d = "weir_decisions_total";
+    expect(await read(d, { direction: "request", decision: "allow", reason: "none" })).toBe(0);
+    for (const direction of ["request", "response"])
+      for (const decision of ["detect", "block"])
+        for (const reason of ["signature", "limits", "protocol"])
+          expect(await read(d, { direction, decision, reason })).toBe(0);
+  });
+
+  it("counts allow once per exchange completed without findings, on the request", async () => {
+    const { observer, read } = setup();
+    observer.exchangeCompleted("allow");
+    observer.exchangeCompleted("allow");
+    observer.exchangeCompleted("detect");
+    observer.exchangeCompleted("error");
+    const d = "weir_decisions_total";
+    expect(await read(d, { direction: "request", decision: "allow", reason: "none" })).toBe(2);
+    expect(await read(d, { direction: "response", decision: "allow", reason: "none" })).toBe(
+      undefined,
+    );
+  });
+
   it("counts completed exchanges by outcome", async () => {
     const { observer, read } = setup();
     observer.exchangeCompleted("block");

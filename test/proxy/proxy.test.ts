@@ -236,16 +236,21 @@ describe("weir proxy with other body modes", () => {
 });
 
 describe("weir proxy when weir is down", () => {
-  it("answers 500 (status_on_error) and never reaches the upstream", async () => {
+  it("answers 500 (status_on_error), says why, warns, and never reaches the upstream", async () => {
     upstream = await startEchoUpstream();
+    const warnings: { event: string; fields: Record<string, string | number> }[] = [];
     proxy = await startProxy({
       listen: "127.0.0.1:0",
       upstream: upstream.url,
       weir: `127.0.0.1:${await closedPort()}`,
+      warn: (event, fields) => warnings.push({ event, fields }),
     });
     const reply = await send(proxy.port, "GET", "/");
     expect(reply.status).toBe(500);
+    expect(reply.body).toBe("weir ext_proc unavailable\n");
     expect(upstream.requests).toHaveLength(0);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.fields).toMatchObject({ cause: "grpc_error", status: 500 });
   });
 
   it("passes traffic through with failure_mode_allow", async () => {

@@ -20,7 +20,11 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadSignatureFiles, loadSignatures } from "../../src/signatures/load.js";
-import { formatLoadReport } from "../../src/signatures/load-report.js";
+import {
+  failedSignatureCount,
+  formatLoadReport,
+  unusableSetReason,
+} from "../../src/signatures/load-report.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/signatures", import.meta.url));
 const BAD = join(FIXTURES, "bad");
@@ -136,6 +140,34 @@ describe("good signature files", () => {
     expect(text).toContain("signatures: 2 loaded, 0 skipped, 0 failed (2 files");
     expect(text).toMatch(/xss\s+0\s+1\s+0\s+0\s+1/);
     expect(text).toMatch(/scanner\s+1\s+0\s+0\s+0\s+1/);
+  });
+});
+
+describe("whole-file failures", () => {
+  it("count every signature of the file as failed and make the set unusable", async () => {
+    const tab = join(BAD, "yaml-tab.yaml");
+    const { report } = await loadSignatureFiles([join(GOOD, "example.yaml"), tab]);
+    expect(report.failed).toHaveLength(1);
+    expect(failedSignatureCount(report)).toBe(3);
+    expect(formatLoadReport(report)).toMatch(
+      /1 loaded, 0 skipped, 3 failed \(2 files, 1 not loaded,/,
+    );
+    expect(unusableSetReason(report)).toMatch(
+      /yaml-tab\.yaml:15: signature 100002: .*; fix the file or move it out/,
+    );
+  });
+
+  it("leave the set usable when only single signatures failed", async () => {
+    const { report } = await loadSignatureFiles([join(BAD, "lookaround.yaml")]);
+    expect(report.failed.length).toBeGreaterThan(0);
+    expect(report.loaded.length).toBeGreaterThan(0);
+    expect(failedSignatureCount(report)).toBe(report.failed.length);
+    expect(unusableSetReason(report)).toBeUndefined();
+  });
+
+  it("make an empty set unusable", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "weir-sig-"));
+    expect(unusableSetReason((await loadSignatures(dir)).report)).toContain("no signature files");
   });
 });
 
