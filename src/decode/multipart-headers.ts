@@ -22,6 +22,8 @@ export interface PartHeaders {
   readonly filenames: readonly string[];
   /** The allowed non-default charset to transcode the content from, if any. */
   readonly charset: KnownCharset | undefined;
+  /** The first Content-Type's media type (lower-case `type/subtype`), if one parsed. */
+  readonly mediaType: string | undefined;
 }
 
 /** Receives problems; the caller reports each code at most once per body. */
@@ -45,6 +47,7 @@ export class PartHeaderReader {
   private name: string | undefined;
   private filenames: string[] = [];
   private charset: KnownCharset | undefined;
+  private mediaType: string | undefined;
   private seen = new Set<string>();
 
   constructor(
@@ -64,12 +67,18 @@ export class PartHeaderReader {
     this.name = undefined;
     this.filenames = [];
     this.charset = undefined;
+    this.mediaType = undefined;
     this.seen = new Set();
   }
 
   /** The headers read, valid after `push` returned an index >= 0. */
   result(): PartHeaders {
-    return { name: this.name, filenames: this.filenames, charset: this.charset };
+    return {
+      name: this.name,
+      filenames: this.filenames,
+      charset: this.charset,
+      mediaType: this.mediaType,
+    };
   }
 
   /**
@@ -172,6 +181,7 @@ export class PartHeaderReader {
       this.syntax("a part's Content-Type is not a media type");
       return;
     }
+    this.mediaType ??= parsed.type.toLowerCase();
     const charset = this.policy.checkContentType(
       parsed,
       { anomaly: (kind, code, detail) => this.problem(kind, code, detail) },

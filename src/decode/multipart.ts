@@ -26,7 +26,12 @@ import { CharsetPolicy } from "./charset.js";
 import { CharsetFieldSink } from "./charset-field.js";
 import { DelimiterScanner } from "./multipart-delimiter.js";
 import { PartFields } from "./multipart-fields.js";
-import { HEADERS_MORE, HEADERS_OVER_LIMIT, PartHeaderReader } from "./multipart-headers.js";
+import {
+  HEADERS_MORE,
+  HEADERS_OVER_LIMIT,
+  PartHeaderReader,
+  type PartHeaders,
+} from "./multipart-headers.js";
 import type { AnomalyKind, BodyDecoder, FieldSink } from "./types.js";
 
 export interface MultipartOptions {
@@ -36,6 +41,11 @@ export interface MultipartOptions {
   readonly maxFileBytes?: number;
   /** Bytes in one part's header block. Default 8 KiB. */
   readonly maxHeaderBytes?: number;
+  /**
+   * Called when a part's content field has just opened, before its first byte, with the part's
+   * headers: lets the sink treat file content by its declared type (inspect/file-content.ts).
+   */
+  readonly onPartContent?: (headers: PartHeaders) => void;
 }
 
 export const DEFAULT_MAX_PARTS = 1000;
@@ -80,6 +90,7 @@ export class MultipartDecoder implements BodyDecoder {
   private preambleText = false;
   private consumed = 0;
   private readonly emitContent: (bytes: Uint8Array) => void;
+  private readonly onPartContent: ((headers: PartHeaders) => void) | undefined;
 
   constructor(
     boundary: Uint8Array,
@@ -105,6 +116,7 @@ export class MultipartDecoder implements BodyDecoder {
       this.report(kind, code, detail),
     );
     this.emitContent = (bytes) => this.content(bytes);
+    this.onPartContent = options.onPartContent;
   }
 
   /** Parts started so far. */
@@ -262,7 +274,9 @@ export class MultipartDecoder implements BodyDecoder {
     if (!this.headers.hasDisposition) {
       this.report("protocol", "multipart_missing_disposition", "a part has no Content-Disposition");
     }
-    this.fields.startPart(this.headers.result());
+    const headers = this.headers.result();
+    this.fields.startPart(headers);
+    this.onPartContent?.(headers);
     this.scanner.reset();
     this.state = CONTENT;
   }

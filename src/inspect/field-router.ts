@@ -7,9 +7,14 @@
  * value and name except multipart file contents, and, for sources an ASP.NET-style backend
  * reads as one name/value collection (query, form, multipart), keeps the values of each name so
  * the comma-joined value of a repeated name is scanned too (repeated-arguments.ts).
+ *
+ * Binary file content of a multipart part is not scanned (policy in file-content.ts): the
+ * multipart decoder calls `partContent` right after it opened a part's content field.
  */
+import type { PartHeaders } from "../decode/multipart-headers.js";
 import type { AnomalyKind, FieldSink, FieldTarget } from "../decode/types.js";
 import { ArgumentChecks } from "./argument-checks.js";
+import { isBinaryMediaType, looksBinary, SNIFF_BYTES } from "./file-content.js";
 import { findingRule } from "./findings.js";
 import type { MatchCollector } from "./match-collector.js";
 import { RepeatedArguments } from "./repeated-arguments.js";
@@ -29,6 +34,16 @@ export class FieldRouter implements FieldSink {
   /** After a `<name>.filename` field of a multipart body: the part whose content is a file. */
   private fileContentOf: string | undefined;
   private readonly repeated = new RepeatedArguments();
+  /** The current field is binary file content: its bytes are counted, not scanned. */
+  private skipping = false;
+  /** The current field is file content of undeclared type: its start is held to decide. */
+  private sniffing = false;
+  private sniffed: Uint8Array | undefined;
+  private sniffedLength = 0;
+  /** File content bytes skipped so far (this exchange). */
+  skippedBytes = 0;
+  /** Bound once: the multipart decoder option that reports each part's headers. */
+  readonly onPartContent = (headers: PartHeaders): void => this.partContent(headers);
   /** The target findings are reported against (the body or query being decoded). */
   source: Target = "request_body";
   /**
@@ -67,6 +82,14 @@ export class FieldRouter implements FieldSink {
   }
 
   fieldData(bytes: Uint8Array): void {
+    if (this.skipping) {
+      this.skippedBytes += bytes.length;
+      return;
+    }
+    if (this.sniffing) {
+      this.sniff(bytes);
+      return;
+    }
     this.current?.data(bytes);
     if (this.checking) {
       const anomaly = this.checks.check(bytes);
@@ -76,6 +99,8 @@ export class FieldRouter implements FieldSink {
   }
 
   fieldEnd(): void {
+    if (this.sniffing) this.decide(true);
+    this.skipping = false;
     this.current?.end();
     this.current = undefined;
     this.checking = false;
@@ -97,7 +122,43 @@ export class FieldRouter implements FieldSink {
     }
   }
 
+  /** A multipart part's content field just opened: file content may be skipped or sniffed. */
+  private partContent(headers: PartHeaders): void {
+    if (headers.filenames.length === 0 || this.current === undefined) return;
+    if (headers.mediaType === undefined) {
+      this.sniffing = true;
+      this.sniffedLength = 0;
+    } else if (isBinaryMediaType(headers.mediaType)) {
+      this.skipping = true;
+    }
+  }
+
+  private sniff(bytes: Uint8Array): void {
+    this.sniffed ??= new Uint8Array(SNIFF_BYTES);
+    const take = Math.min(bytes.length, SNIFF_BYTES - this.sniffedLength);
+    this.sniffed.set(bytes.subarray(0, take), this.sniffedLength);
+    this.sniffedLength += take;
+    if (this.sniffedLength < SNIFF_BYTES) return;
+    this.decide(false);
+    this.fieldData(bytes.subarray(take));
+  }
+
+  /** Ends sniffing: held bytes are skipped (binary) or scanned (text). */
+  private decide(complete: boolean): void {
+    this.sniffing = false;
+    const held = (this.sniffed ?? EMPTY).subarray(0, this.sniffedLength);
+    this.sniffedLength = 0;
+    if (looksBinary(held, complete)) {
+      this.skipping = true;
+      this.skippedBytes += held.length;
+    } else if (held.length > 0) {
+      this.fieldData(held);
+    }
+  }
+
   anomaly(kind: AnomalyKind, code: string, _detail: string): void {
     this.collector.finding(findingRule(kind, code), this.source, code);
   }
 }
+
+const EMPTY = new Uint8Array(0);

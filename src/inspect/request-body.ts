@@ -12,12 +12,18 @@
  * A body cut by the inspection limit drops its field decoder and inflate stage without ending
  * them: an end would judge the completeness of bytes that were never inspected
  * (`multipart_unterminated`, `json_syntax`; shared case 10).
+ *
+ * The raw scan is skipped for a declared multipart body and for a body declared as a binary
+ * type unless sniffing finds structure in it (policy in file-content.ts). For the latter the
+ * raw bytes are held (at most the sniffer's window) until the sniffer decides.
  */
 import { type BodyHeaders, parseContentType, selectBodyDecoder } from "../decode/content-type.js";
 import { type ContentDecoding, createContentDecoding } from "../decode/inflate.js";
-import { SniffingDecoder } from "../decode/sniff.js";
+import { MultipartDecoder } from "../decode/multipart.js";
+import { DEFAULT_MAX_SNIFF_BYTES, SniffingDecoder, sniff } from "../decode/sniff.js";
 import type { BodyDecoder } from "../decode/types.js";
 import type { FieldRouter } from "./field-router.js";
+import { isBinaryMediaType } from "./file-content.js";
 import type { InspectionLimits } from "./limits.js";
 import type { StreamScanner } from "./stream-scanner.js";
 
@@ -31,10 +37,22 @@ export interface BodyHeaderValues {
   readonly postCharset: string | undefined;
 }
 
+/** Raw scan modes: every byte, none, or held until the sniffer decides. */
+const RAW_SCAN = 0;
+const RAW_SKIP = 1;
+const RAW_HELD = 2;
+
 export class RequestBody {
   private fields: BodyDecoder | undefined;
   private decoding: ContentDecoding | undefined;
   private ended = false;
+  private rawMode = RAW_SCAN;
+  private held: Uint8Array | undefined;
+  private heldLength = 0;
+  private rawSkipped = 0;
+  /** Decoder options with this body's part callback, built once per limits object. */
+  private options: InspectionLimits["decoder"] | undefined;
+  private optionsFor: InspectionLimits | undefined;
 
   constructor(
     private readonly raw: StreamScanner,
@@ -64,11 +82,47 @@ export class RequestBody {
       this.router.multipart || type?.type === "application/x-www-form-urlencoded";
     const side: BodyHeaders =
       headers.postCharset === undefined ? {} : { postCharset: headers.postCharset };
-    this.fields = selectBodyDecoder(headers.contentType, this.router, limits.decoder, side);
+    this.fields = selectBodyDecoder(
+      headers.contentType,
+      this.router,
+      this.decoderOptions(limits),
+      side,
+    );
+    this.rawMode = RAW_SCAN;
+    this.heldLength = 0;
+    this.openEncoding(headers, limits);
+    if (this.fields instanceof MultipartDecoder) {
+      this.rawMode = RAW_SKIP;
+    } else if (type !== undefined && isBinaryMediaType(type.type.toLowerCase())) {
+      this.rawMode = this.fields instanceof SniffingDecoder ? RAW_HELD : RAW_SKIP;
+    }
+  }
+
+  /** Body bytes neither raw-scanned nor inspected as fields (binary content, file-content.ts). */
+  get skippedBytes(): number {
+    return this.rawSkipped + this.router.skippedBytes;
+  }
+
+  private decoderOptions(limits: InspectionLimits): InspectionLimits["decoder"] {
+    if (this.options === undefined || this.optionsFor !== limits) {
+      const multipart = limits.decoder.multipart;
+      this.options =
+        multipart === undefined
+          ? limits.decoder
+          : {
+              ...limits.decoder,
+              multipart: { ...multipart, onPartContent: this.router.onPartContent },
+            };
+      this.optionsFor = limits;
+    }
+    return this.options;
+  }
+
+  private openEncoding(headers: BodyHeaderValues, limits: InspectionLimits): void {
     if (headers.contentEncodings.length === 0) return;
     const decoded: BodyDecoder = {
       write: (bytes) => this.feed(bytes),
-      end: () => this.fields?.end(),
+      end: () => this.endFields(),
     };
     const decoding = createContentDecoding(
       headers.contentEncodings,
@@ -113,9 +167,26 @@ export class RequestBody {
       // The stage ends the field decoder itself, unless a budget or corrupt data stopped it.
       return decoding.end().then(() => this.finish());
     }
-    this.fields?.end();
+    this.endFields();
     this.finish();
     return undefined;
+  }
+
+  /** Ends the field decoder; a still-held raw prefix is scanned if it has structure. */
+  private endFields(): void {
+    if (this.rawMode === RAW_HELD) {
+      const held = (this.held ?? EMPTY).subarray(0, this.heldLength);
+      const found = sniff(held, held.length);
+      this.heldLength = 0;
+      if (found !== null && found !== undefined) {
+        this.rawMode = RAW_SCAN;
+        this.scanRaw(held);
+      } else {
+        this.rawMode = RAW_SKIP;
+        this.rawSkipped += held.length;
+      }
+    }
+    this.fields?.end();
   }
 
   /** Releases the inflate stage (exchange closed); nothing is ended or reported. */
@@ -139,9 +210,50 @@ export class RequestBody {
 
   /** Decoded body bytes: to the raw scan and the field decoder. */
   private feed(bytes: Uint8Array): void {
+    if (this.rawMode === RAW_SCAN) {
+      this.scanRaw(bytes);
+      this.fields?.write(bytes);
+      return;
+    }
+    if (this.rawMode === RAW_SKIP) {
+      if (this.fields === undefined) this.rawSkipped += bytes.length;
+      this.fields?.write(bytes);
+      return;
+    }
+    this.fields?.write(bytes);
+    const decided = this.fields instanceof SniffingDecoder ? this.fields.decided : false;
+    if (decided === undefined) {
+      this.hold(bytes);
+      return;
+    }
+    const held = (this.held ?? EMPTY).subarray(0, this.heldLength);
+    this.heldLength = 0;
+    if (decided) {
+      this.rawMode = RAW_SCAN;
+      if (held.length > 0) this.scanRaw(held);
+      this.scanRaw(bytes);
+    } else {
+      this.rawMode = RAW_SKIP;
+      this.rawSkipped += held.length + bytes.length;
+      this.fields = undefined;
+    }
+  }
+
+  private scanRaw(bytes: Uint8Array): void {
     this.raw.resume("");
     this.raw.data(bytes);
-    this.fields?.write(bytes);
+  }
+
+  /** Undecided sniffer: it holds less than its window, so this buffer stays as small. */
+  private hold(bytes: Uint8Array): void {
+    const needed = this.heldLength + bytes.length;
+    if (this.held === undefined || needed > this.held.length) {
+      const grown = new Uint8Array(Math.max(needed, DEFAULT_MAX_SNIFF_BYTES));
+      if (this.held !== undefined) grown.set(this.held.subarray(0, this.heldLength));
+      this.held = grown;
+    }
+    this.held.set(bytes, this.heldLength);
+    this.heldLength = needed;
   }
 
   /** The inspection limit was reached: drop the decoders without ending them (case 10). */
@@ -158,3 +270,5 @@ export class RequestBody {
     this.raw.end();
   }
 }
+
+const EMPTY = new Uint8Array(0);

@@ -37,7 +37,8 @@ export class RequestInspector implements DirectionInspector {
   private pending = false;
   private closed = false;
   bytesSeen = 0;
-  bytesInspected = 0;
+  /** Bytes handed to inspection, skipped ones included: what the inspection limit counts. */
+  private bytesAdmitted = 0;
 
   constructor(
     index: GroupIndex,
@@ -51,6 +52,19 @@ export class RequestInspector implements DirectionInspector {
     this.argsNames = new StreamScanner(index, "args_names", this.collector);
     this.router = new FieldRouter(this.args, this.argsNames, this.collector);
     this.requestBody = new RequestBody(this.raw, this.router);
+  }
+
+  /** Body bytes admitted under the inspection limit (what `inspectionLimitBytes` counts). */
+  get bytesInspected(): number {
+    return this.bytesAdmitted;
+  }
+
+  /**
+   * Admitted body bytes that attack signatures skipped as binary content (file-content.ts):
+   * within bytesInspected, which stays the inspection-limit count (shared case 10).
+   */
+  get bytesSkipped(): number {
+    return this.requestBody.skippedBytes;
   }
 
   headers(headers: readonly HeaderEntry[], endOfStream: boolean): readonly Match[] {
@@ -98,9 +112,9 @@ export class RequestInspector implements DirectionInspector {
     if (this.requestBody.done) return this.collector.takeFresh();
     this.bytesSeen += chunk.length;
     if (this.bytesSeen > (this.limits.maxBodyBytes ?? Infinity)) this.reportBodyTooLarge();
-    const room = this.limits.inspectionLimitBytes - this.bytesInspected;
+    const room = this.limits.inspectionLimitBytes - this.bytesAdmitted;
     const part = room >= chunk.length ? chunk : chunk.subarray(0, Math.max(room, 0));
-    this.bytesInspected += part.length;
+    this.bytesAdmitted += part.length;
     const cut = part.length < chunk.length;
     const step = this.requestBody.write(part, cut, endOfStream);
     if (step !== undefined) return this.afterBody(step, cut);

@@ -8,7 +8,8 @@
  *
  * Stream-mode databases serve values that arrive in pieces (body fields, raw bodies);
  * block-mode databases serve values that are whole when weir sees them (path, headers,
- * cookies). A compile failure is mapped back to its signature through the expression index;
+ * cookies) and short fields (`args`, `args_names`: see FIELD_TARGETS). Members on field
+ * targets are therefore in both databases of their group, with the same expression ids. A compile failure is mapped back to its signature through the expression index;
  * that signature is reported failed and the database is compiled again without it.
  */
 import { Database, type ExpressionSpec, type Flag, HyperscanError, type Mode } from "hyperscan-js";
@@ -70,6 +71,12 @@ export const STREAMED_TARGETS: ReadonlySet<Target> = new Set<Target>([
   "request_body",
   "response_body",
 ]);
+
+/**
+ * Streamed targets whose values are fields: most are short, and a short one is scanned whole in
+ * block mode (inspect/stream-scanner.ts), so their members go into block databases too.
+ */
+export const FIELD_TARGETS: ReadonlySet<Target> = new Set<Target>(["args", "args_names"]);
 
 /** Must not exceed the shared match buffer (inspect/match-collector.ts MATCH_CAPACITY). */
 const MAX_GROUP_MEMBERS = 4096;
@@ -148,6 +155,7 @@ function memberOf(sig: CompilableSignature): GroupMember {
 function wantsMode(member: GroupMember, mode: Mode): boolean {
   for (const target of member.targets.keys()) {
     if (STREAMED_TARGETS.has(target) === (mode === "stream")) return true;
+    if (mode === "block" && FIELD_TARGETS.has(target)) return true;
   }
   return false;
 }

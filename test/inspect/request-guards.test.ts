@@ -238,7 +238,7 @@ describe("request inspector guards", () => {
     },
     {
       name: "raw-body hits still count on a body without fields",
-      headers: post("/", "application/octet-stream"),
+      headers: post("/", "text/plain"),
       body: "<script>",
       expect: [1],
     },
