@@ -1,6 +1,7 @@
 /**
  * Benign request bodies, generated deterministically from a seed: plain text (sent as
- * application/octet-stream), application/x-www-form-urlencoded and application/json. Each body
+ * text/plain: a body declared binary, such as application/octet-stream, is not scanned by text
+ * signatures, so it would measure nothing), application/x-www-form-urlencoded and application/json. Each body
  * is exactly the requested size, so a data file of bodies laid end to end can be cut by size
  * alone (the C baseline does). Form bodies stay under the decoder's default field limit (1000)
  * so the whole body is decoded; JSON bodies are one valid document each.
@@ -10,7 +11,7 @@ export const BODY_KINDS = ["raw", "form", "json"] as const;
 export type BodyKind = (typeof BODY_KINDS)[number];
 
 export const CONTENT_TYPES: Readonly<Record<BodyKind, string>> = {
-  raw: "application/octet-stream",
+  raw: "text/plain",
   form: "application/x-www-form-urlencoded",
   json: "application/json",
 };
