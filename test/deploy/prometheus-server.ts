@@ -4,12 +4,12 @@
  * queries through its HTTP API. It runs under coreutils' timeout, so it cannot outlive a
  * crashed test run, and is stopped by its own process id.
  */
-import { type ChildProcessByStdio, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Readable } from "node:stream";
+import { stopChild } from "../support/stop-child.js";
 import { prometheusTool } from "./prometheus-tools.js";
 
 const LOOPBACK = "127.0.0.1";
@@ -74,7 +74,7 @@ export async function startPrometheus(configText: string): Promise<RunningPromet
   child.stderr.setEncoding("utf8").on("data", keep);
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
   const stop = async () => {
-    await stopChild(child, exited);
+    await stopChild(child, exited, STOP_TIMEOUT_MS);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -128,22 +128,4 @@ async function waitReady(
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
   throw new Error(`prometheus at ${url} not ready within ${READY_TIMEOUT_MS} ms:\n${output()}`);
-}
-
-async function stopChild(
-  child: ChildProcessByStdio<null, Readable, Readable>,
-  exited: Promise<number | null>,
-): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill("SIGTERM");
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<"late">((resolve) => {
-    timer = setTimeout(() => resolve("late"), STOP_TIMEOUT_MS);
-  });
-  if ((await Promise.race([exited, late])) === "late" && child.pid !== undefined) {
-    // timeout(1) leads its own process group: this ends it and the prometheus it runs.
-    process.kill(-child.pid, "SIGKILL");
-    await exited;
-  }
-  clearTimeout(timer);
 }

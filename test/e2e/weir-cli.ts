@@ -4,10 +4,10 @@
  * the system picks (HOST:0), learnt from the JSON line the command logs once it listens.
  * Every child runs under coreutils' timeout, so none outlives a crashed test run.
  */
-import { type ChildProcessByStdio, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { stopChild } from "../support/stop-child.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const MAIN = `${ROOT}src/cli/main.ts`;
@@ -114,10 +114,10 @@ async function spawnWeir(
       reject(new Error(`${what} exited with ${String(code)} before "${readyMsg}":\n${stderr}`));
     });
   }).catch(async (error: unknown) => {
-    await stopChild(child, exited);
+    await stopChild(child, exited, STOP_TIMEOUT_MS);
     throw error;
   });
-  return { process: { lines, stop: () => stopChild(child, exited) }, ready };
+  return { process: { lines, stop: () => stopChild(child, exited, STOP_TIMEOUT_MS) }, ready };
 }
 
 function parseLine(text: string): LogLine {
@@ -128,22 +128,4 @@ function parseLine(text: string): LogLine {
     // Not JSON: kept as text below.
   }
   return { msg: "(not JSON)", text };
-}
-
-async function stopChild(
-  child: ChildProcessByStdio<null, Readable, Readable>,
-  exited: Promise<number | null>,
-): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill("SIGTERM");
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<"late">((resolve) => {
-    timer = setTimeout(() => resolve("late"), STOP_TIMEOUT_MS);
-  });
-  if ((await Promise.race([exited, late])) === "late" && child.pid !== undefined) {
-    // timeout(1) leads its own process group: this ends it and the weir it runs, nothing else.
-    process.kill(-child.pid, "SIGKILL");
-    await exited;
-  }
-  clearTimeout(timer);
 }
