@@ -16,8 +16,11 @@ import { FormUrlencodedDecoder, type FormUrlencodedOptions } from "./form-urlenc
 import { JsonDecoder, type JsonDecoderOptions } from "./json.js";
 import { MultipartDecoder, type MultipartOptions } from "./multipart.js";
 import { readBoundary } from "./multipart-boundary.js";
+import { type NestedValueOptions, NestedValueSink } from "./nested-values.js";
 import { SniffingDecoder, type SniffOptions } from "./sniff.js";
+import { TranscodingFieldSink } from "./transcoding-field-sink.js";
 import type { BodyDecoder, FieldSink } from "./types.js";
+import { XmlDecoder, type XmlDecoderOptions } from "./xml.js";
 
 export interface ContentType {
   /** `type/subtype`, lower case, e.g. "application/json". */
@@ -39,6 +42,10 @@ export interface BodyDecoderOptions {
   readonly charset?: CharsetOptions;
   /** Present: bodies without a usable Content-Type are sniffed (sniff.ts). */
   readonly sniff?: SniffOptions;
+  /** Present: XML bodies (declared or sniffed) are decoded into fields (xml.ts). */
+  readonly xml?: XmlDecoderOptions;
+  /** Present: JSON documents and URL queries inside values are read one level further. */
+  readonly nested?: NestedValueOptions;
 }
 
 /** Request headers besides Content-Type that change how a body is read. */
@@ -112,6 +119,11 @@ export function isJsonType(type: string): boolean {
   return type === "application/json" || type === "text/json" || type.endsWith("+json");
 }
 
+/** True for XML media types: application/xml, text/xml and any `+xml` suffix (RFC 7303). */
+export function isXmlType(type: string): boolean {
+  return type === "application/xml" || type === "text/xml" || type.endsWith("+xml");
+}
+
 /** One policy per options object (options are configuration, built once). */
 const policies = new WeakMap<CharsetOptions, CharsetPolicy>();
 
@@ -139,14 +151,17 @@ const NEVER_SNIFFED = /^(?:image|audio|video|font|model|multipart)\//;
  * - `charset`: the Content-Type charset (and `headers.postCharset`) must be allowed
  *   (`charset_not_allowed`, `charset_conflict`); an allowed non-UTF-8 body is transcoded to
  *   UTF-8 before the field decoder; `_charset_` form fields are checked too;
- * - `sniff`: a missing, empty, unparseable or undecodable type is sniffed from the body.
+ * - `sniff`: a missing, empty, unparseable or undecodable type is sniffed from the body;
+ * - `xml`: application/xml, text/xml and `+xml` bodies are decoded (and sniffed XML too);
+ * - `nested`: values holding JSON or a URL with a query yield their fields too (nested-values.ts).
  */
 export function selectBodyDecoder(
   contentType: string | undefined,
-  sink: FieldSink,
+  bodySink: FieldSink,
   options: BodyDecoderOptions = {},
   headers: BodyHeaders = {},
 ): BodyDecoder | undefined {
+  const sink = options.nested === undefined ? bodySink : nestedSink(bodySink, options);
   const policy = options.charset === undefined ? undefined : policyFor(options.charset);
   if (policy !== undefined && headers.postCharset !== undefined) {
     policy.check(headers.postCharset, sink, "charset_not_allowed", "x-up-devcap-post-charset");
@@ -154,12 +169,25 @@ export function selectBodyDecoder(
   const parsed = contentType === undefined ? undefined : parseContentType(contentType);
   if (parsed === undefined) return sniffing(sink, options, policy);
   const charset = policy?.checkContentType(parsed, sink, "charset_not_allowed", "Content-Type");
+  const transcoder = charset === undefined ? undefined : transcoderFor(charset);
   let decoder: BodyDecoder | undefined;
   if (parsed.type === "application/x-www-form-urlencoded") {
-    const fieldSink = policy === undefined ? sink : new CharsetFieldSink(sink, policy);
-    decoder = new FormUrlencodedDecoder(fieldSink, options.form);
+    // Forms are transcoded per field, after splitting and percent-decoding (see
+    // transcoding-field-sink.ts); other formats are transcoded as a whole body.
+    let fieldSink = policy === undefined ? sink : new CharsetFieldSink(sink, policy);
+    if (charset !== undefined && transcoder !== undefined) {
+      fieldSink = new TranscodingFieldSink(fieldSink, charset);
+    }
+    return new FormUrlencodedDecoder(fieldSink, options.form);
   } else if (isJsonType(parsed.type)) {
     decoder = new JsonDecoder(sink, options.json);
+  } else if (isXmlType(parsed.type) && options.xml !== undefined) {
+    const context = {
+      ...(policy === undefined ? {} : { policy }),
+      hasContentTypeCharset: parsed.params.has("charset"),
+      contentTypeCharset: charset,
+    };
+    decoder = new XmlDecoder(sink, options.xml, context);
   } else if (parsed.type === "multipart/form-data" && options.multipart !== undefined) {
     // The type's own charset parameter was checked above; parts carry their own charsets.
     const reading = readBoundary(parsed);
@@ -171,10 +199,16 @@ export function selectBodyDecoder(
   } else if (!NEVER_SNIFFED.test(parsed.type)) {
     return sniffing(sink, options, policy);
   }
-  const transcoder = charset === undefined ? undefined : transcoderFor(charset);
   return decoder !== undefined && transcoder !== undefined
     ? new TranscodingDecoder(transcoder, decoder)
     : decoder;
+}
+
+/** Nested values share the form limits unless their own are given. */
+function nestedSink(sink: FieldSink, options: BodyDecoderOptions): FieldSink {
+  const nested = options.nested ?? {};
+  const form = nested.form ?? options.form;
+  return new NestedValueSink(sink, form === undefined ? nested : { ...nested, form });
 }
 
 /** A sniffing decoder when sniffing is enabled. */
@@ -194,6 +228,9 @@ function sniffing(
           return new FormUrlencodedDecoder(sniffedSink, options.form);
         case "multipart":
           return new MultipartDecoder(sniffed.boundary, sniffedSink, options.multipart, policy);
+        case "xml":
+          if (options.xml === undefined) return undefined;
+          return new XmlDecoder(sniffedSink, options.xml, policy === undefined ? {} : { policy });
       }
     },
     options.sniff,

@@ -15,12 +15,33 @@ const INLINE_RUN_BYTES = 32;
 /** Default scratch size: bounds per-decoder memory and the size of one emitted batch. */
 export const DEFAULT_BATCH_BYTES = 2048;
 
+/** First allocation of a scratch buffer; it doubles up to the capacity as output needs. */
+const INITIAL_BATCH_BYTES = 128;
+const EMPTY = new Uint8Array(0);
+
 export class OutputBatch {
-  private readonly buf: Uint8Array;
+  /** Allocated on first output and grown on demand: most transforms of an exchange held in
+   * flight never write, or write a few bytes, so they should not each carry `capacity`. */
+  private buf: Uint8Array = EMPTY;
   private len = 0;
+  private readonly capacity: number;
 
   constructor(capacity: number = DEFAULT_BATCH_BYTES) {
-    this.buf = new Uint8Array(Math.max(capacity, 8));
+    this.capacity = Math.max(capacity, 8);
+  }
+
+  /** Makes room for `n` more bytes: grows up to the capacity, else flushes. */
+  private room(n: number, emit: Emit): void {
+    if (this.len + n <= this.buf.length) return;
+    if (this.buf.length < this.capacity) {
+      let size = Math.max(this.buf.length * 2, INITIAL_BATCH_BYTES);
+      while (size < this.len + n) size *= 2;
+      const grown = new Uint8Array(Math.min(size, this.capacity));
+      grown.set(this.buf.subarray(0, this.len));
+      this.buf = grown;
+      if (this.len + n <= this.buf.length) return;
+    }
+    this.flush(emit);
   }
 
   /** Bytes waiting in the scratch buffer. */
@@ -33,7 +54,7 @@ export class OutputBatch {
     const n = end - start;
     if (n <= 0) return;
     if (n <= INLINE_RUN_BYTES) {
-      if (this.len + n > this.buf.length) this.flush(emit);
+      this.room(n, emit);
       const buf = this.buf;
       let len = this.len;
       for (let k = start; k < end; k++) buf[len++] = src[k] as number;
@@ -46,7 +67,7 @@ export class OutputBatch {
 
   /** One decoded byte. */
   byte(b: number, emit: Emit): void {
-    if (this.len === this.buf.length) this.flush(emit);
+    if (this.len === this.buf.length) this.room(1, emit);
     this.buf[this.len++] = b;
   }
 
@@ -57,7 +78,7 @@ export class OutputBatch {
 
   /** A Unicode code point, written as UTF-8 (the caller has already mapped invalid ones). */
   codePoint(cp: number, emit: Emit): void {
-    if (this.len + 4 > this.buf.length) this.flush(emit);
+    this.room(4, emit);
     const buf = this.buf;
     if (cp < 0x80) {
       buf[this.len++] = cp;

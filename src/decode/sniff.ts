@@ -6,6 +6,8 @@
  *   `{` or `[`                  JSON
  *   `--` + a valid boundary line multipart/form-data with that boundary
  *   name characters then `=`     application/x-www-form-urlencoded
+ *   `<?xml`, `<!DOCTYPE`, `<!--` or `<` and a name start  XML (a UTF-8 or UTF-16 byte order
+ *                                mark, or `<?` in UTF-16, too)
  * then replays the held bytes into it and forwards the rest; otherwise the body gets only the
  * raw scan. A sniffed decoder's "protocol" anomalies are dropped: the client never claimed the
  * format, so a text body that merely starts with `{` must not be blocked as broken JSON.
@@ -24,7 +26,8 @@ export const DEFAULT_MAX_SNIFF_BYTES = 512;
 export type Sniffed =
   | { readonly kind: "json" }
   | { readonly kind: "form" }
-  | { readonly kind: "multipart"; readonly boundary: Uint8Array };
+  | { readonly kind: "multipart"; readonly boundary: Uint8Array }
+  | { readonly kind: "xml" };
 
 /** Builds the decoder for what was sniffed (undefined: not decoded after all). */
 export type SniffedDecoderFactory = (sniffed: Sniffed, sink: FieldSink) => BodyDecoder | undefined;
@@ -71,11 +74,14 @@ function isBoundaryByte(b: number): boolean {
  * undefined when more bytes are needed.
  */
 export function sniff(buf: Uint8Array, len: number): Sniffed | null | undefined {
+  const marked = sniffXmlMark(buf, len);
+  if (marked !== null) return marked;
   let i = 0;
   while (i < len && isWhitespace(buf[i] as number)) i++;
   if (i === len) return undefined;
   const first = buf[i] as number;
   if (first === 0x7b || first === 0x5b) return { kind: "json" };
+  if (first === 0x3c) return sniffXml(buf, i, len);
   if (first === 0x2d) {
     if (i + 1 === len) return undefined;
     if (buf[i + 1] !== 0x2d) return sniffForm(buf, i, len);
@@ -90,6 +96,36 @@ export function sniff(buf: Uint8Array, len: number): Sniffed | null | undefined 
     return { kind: "multipart", boundary: buf.slice(start, k) };
   }
   return sniffForm(buf, i, len);
+}
+
+/** Byte order marks and UTF-16 `<?` at the very start: XML in another encoding family. */
+function sniffXmlMark(buf: Uint8Array, len: number): Sniffed | null | undefined {
+  const b0 = buf[0];
+  const b1 = buf[1];
+  if (len === 0) return null;
+  if (b0 === 0xfe || b0 === 0xff || b0 === 0x00 || b0 === 0xef) {
+    if (len < 4) return undefined;
+    const b2 = buf[2];
+    const b3 = buf[3];
+    const bom8 = b0 === 0xef && b1 === 0xbb && b2 === 0xbf && b3 === 0x3c;
+    const bom16 = (b0 === 0xfe && b1 === 0xff) || (b0 === 0xff && b1 === 0xfe);
+    const be16 = b0 === 0x00 && b1 === 0x3c && b2 === 0x00 && b3 === 0x3f;
+    if (bom8 || bom16 || be16) return { kind: "xml" };
+  }
+  if (b0 === 0x3c && len >= 4 && b1 === 0x00 && buf[2] === 0x3f && buf[3] === 0x00) {
+    return { kind: "xml" };
+  }
+  return null;
+}
+
+/** After a `<`: a declaration, DOCTYPE, comment or element name start reads as XML. */
+function sniffXml(buf: Uint8Array, from: number, len: number): Sniffed | null | undefined {
+  const next = from + 1 < len ? (buf[from + 1] as number) : -1;
+  if (next < 0) return undefined;
+  const isNameStart =
+    (next >= 0x61 && next <= 0x7a) || (next >= 0x41 && next <= 0x5a) || next === 0x5f;
+  if (isNameStart || next === 0x3f || next === 0x21) return { kind: "xml" };
+  return null;
 }
 
 function sniffForm(buf: Uint8Array, from: number, len: number): Sniffed | null | undefined {

@@ -7,8 +7,11 @@
 /** Where a decoded field goes: its value (`args`) or its name (`args_names`). */
 export type FieldTarget = "args" | "args_names";
 
-/** Findings a decoder can raise about the body's structure or size. */
-export type AnomalyKind = "protocol" | "limits";
+/**
+ * Findings a decoder can raise: about the body's structure (`protocol`), a budget (`limits`),
+ * or an XML document type declaration that opens external entities (`xxe`, xml-doctype.ts).
+ */
+export type AnomalyKind = "protocol" | "limits" | "xxe";
 
 export interface FieldSink {
   /**

@@ -2,6 +2,10 @@
  * A signature group's transform chain (CRS `t:` names) applied to one value in pieces: each
  * stage is a streaming Transform, stages are wired once, and the end of a value flushes them
  * in order. With no transforms the chain is the identity and costs nothing.
+ *
+ * A value transformed whole, within one synchronous call (`whole`: push, then flush), leaves
+ * nothing carried in the chain, so one chain per group serves every exchange of the process
+ * (`sharedChain`); only a value that arrives in pieces needs a chain of its own.
  */
 import { createTransform } from "../decode/transforms/index.js";
 import type { Transform } from "../decode/types.js";
@@ -39,6 +43,20 @@ export class TransformChain {
     first.push(input, emit);
   }
 
+  /**
+   * A whole value: push, then flush. If a stage throws, the chain is flushed into nothing, so
+   * a shared chain never carries bytes into the next value.
+   */
+  whole(input: Uint8Array, sink: Sink): void {
+    try {
+      this.push(input, sink);
+      this.flush(sink);
+    } catch (error: unknown) {
+      this.flush(discard);
+      throw error;
+    }
+  }
+
   /** End of the value: flush every stage in order so carried bytes reach the sink. */
   flush(sink: Sink): void {
     this.sink = sink;
@@ -48,4 +66,19 @@ export class TransformChain {
       if (stage !== undefined && emit !== undefined) stage.flush(emit);
     }
   }
+}
+
+const discard: Sink = () => {};
+
+/** Groups are immutable and live as long as their engine: one chain each, made on first use. */
+const shared = new WeakMap<object, TransformChain>();
+
+/** The process-wide chain of `group`, for values transformed whole (`whole`) only. */
+export function sharedChain(group: { readonly transforms: readonly string[] }): TransformChain {
+  let chain = shared.get(group);
+  if (chain === undefined) {
+    chain = new TransformChain(group.transforms);
+    shared.set(group, chain);
+  }
+  return chain;
 }

@@ -5,6 +5,7 @@
  * decoders (TextDecoder for windows-1252 and UTF-16, Buffer's latin1) on seeded random bytes at
  * random cuts.
  */
+import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { type CharsetOptions, CharsetPolicy, knownCharset } from "../../src/decode/charset.js";
 import { transcoderFor } from "../../src/decode/charset-transcode.js";
@@ -88,6 +89,19 @@ function randomChunks(rng: Prng, bytes: Uint8Array): Uint8Array[] {
   return chunks;
 }
 
+/** The transcoder's output for the chunks, pushed in order and flushed. */
+function transcodeAt(charset: string, chunks: readonly Uint8Array[]): Buffer {
+  const transcoder = transcoderFor(charset);
+  if (transcoder === undefined) throw new Error(`${charset} needs a transcoder`);
+  const out: Buffer[] = [];
+  const emit = (view: Uint8Array): void => {
+    out.push(Buffer.from(view));
+  };
+  for (const chunk of chunks) transcoder.push(chunk, emit);
+  transcoder.flush(emit);
+  return Buffer.concat(out);
+}
+
 /** WHATWG index-windows-1252 for 0x80-0x9F, written as the characters themselves. */
 const CP1252_C1 = "€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ";
 
@@ -138,6 +152,35 @@ describe("transcoders against the platform decoders", () => {
     });
   }
 
+  it("shift_jis (iconv-lite): 2000 random inputs at random cuts give the whole-body text", () => {
+    const rng = new Prng(0x515);
+    const charset = knownCharset("shift_jis");
+    if (charset === undefined) throw new Error("shift_jis");
+    for (let n = 0; n < 2000; n++) {
+      const bytes = randomBytes(rng);
+      const expected = Buffer.from(iconv.decode(Buffer.from(bytes), "shift_jis"), "utf8");
+      const actual = transcodeAt(charset, randomChunks(rng, bytes));
+      if (!actual.equals(expected)) {
+        expect(actual.toString("hex"), Buffer.from(bytes).toString("hex")).toBe(
+          expected.toString("hex"),
+        );
+      }
+    }
+  });
+
+  it("utf-7: 2000 random texts at random cuts agree with iconv-lite on the whole text", () => {
+    const rng = new Prng(0x757);
+    const pieces = ["+", "-", "+-", "A", "Cc", "AD0", "/", "a", " ", "2D", "+2D3eAA-", "'", "x"];
+    for (let n = 0; n < 2000; n++) {
+      let text = "";
+      for (let k = rng.int(16); k > 0; k--) text += rng.pick(pieces);
+      const bytes = Buffer.from(text, "latin1");
+      const expected = Buffer.from(iconv.decode(bytes, "utf-7"), "utf8");
+      const actual = transcodeAt("utf-7", randomChunks(rng, bytes));
+      if (!actual.equals(expected)) expect(actual.toString(), text).toBe(expected.toString());
+    }
+  });
+
   it("utf-8 and us-ascii pass through untouched", () => {
     expect(transcoderFor("utf-8")).toBeUndefined();
     expect(transcoderFor("us-ascii")).toBeUndefined();
@@ -146,9 +189,38 @@ describe("transcoders against the platform decoders", () => {
 
 describe("charset policy setup", () => {
   it("refuses to allow a charset weir cannot decode", () => {
-    expect(() => new CharsetPolicy({ allow: ["utf-8", "ibm037"] })).toThrow(
-      /cannot decode "ibm037"/,
+    expect(() => new CharsetPolicy({ allow: ["utf-8", "ebcdic-fr"] })).toThrow(
+      /cannot decode "ebcdic-fr"/,
     );
+  });
+
+  it("knows EBCDIC pages by their IBM spellings and iconv-lite charsets by exact label", () => {
+    for (const label of ["ibm037", "IBM037", "cp037", "ibm-037", "ebcdic-cp-us", "IBM01140"]) {
+      expect(knownCharset(label), label).toMatch(/^ibm(037|1140)$/);
+    }
+    expect(knownCharset("shift_jis")).toBe("iconv:shift_jis");
+    expect(knownCharset("SJIS")).toBe("iconv:sjis");
+    const policy = new CharsetPolicy({ allow: ["utf-8", "shift_jis"] });
+    expect(policy.allows("Shift_JIS")).toBe("iconv:shift_jis");
+    expect(policy.allows("sjis")).toBeUndefined();
+  });
+
+  it("never lets iconv-lite stand in for the curated labels or read non-charsets", () => {
+    // iconv-lite would map these onto UTF-8, Latin-1 or binary codecs after stripping
+    // punctuation; weir only knows UTF-8 and Latin-1 by their listed aliases.
+    for (const label of [
+      "utf_8",
+      "u.t.f.8",
+      "UTF8 ",
+      "latin-1",
+      "binary",
+      "base64",
+      "hex",
+      "ucs2",
+    ]) {
+      expect(knownCharset(label), label).toBeUndefined();
+    }
+    expect(knownCharset("utf-8, utf-7")).toBeUndefined();
   });
 
   it("compares whole values, not substrings", () => {

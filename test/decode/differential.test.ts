@@ -1,20 +1,31 @@
 /**
- * Differential tests against the platform's own parsers, on seeded random input:
+ * Differential tests against the platform's own parsers and well-kept libraries, on seeded
+ * random input:
  * - JSON: every key and value our streaming decoder emits equals what JSON.parse yields for the
  *   same document (walked in document order with the documented path scheme), at random
  *   chunkings;
- * - forms and query strings: the name/value pairs equal URLSearchParams' pairs.
+ * - forms and query strings: the name/value pairs equal URLSearchParams' pairs;
+ * - XML: element names, attributes and text runs equal what saxes (a strict SAX parser) reports
+ *   for the same valid document, mapped onto our naming scheme;
+ * - multipart: the fields and file contents equal what busboy reads from the same valid body.
  * Strings from the platform are compared as the UTF-8 TextEncoder makes of them (a lone
  * surrogate becomes U+FFFD, as our decoders emit it).
  */
+import { Readable } from "node:stream";
+import busboy from "busboy";
+import { SaxesParser } from "saxes";
 import { describe, expect, it } from "vitest";
 import { FormUrlencodedDecoder } from "../../src/decode/form-urlencoded.js";
 import { JsonDecoder } from "../../src/decode/json.js";
+import { MultipartDecoder } from "../../src/decode/multipart.js";
 import { parseQuery } from "../../src/decode/query.js";
+import { XmlTokenizer } from "../../src/decode/xml-tokenizer.js";
 import { show } from "./support/bytes.js";
 import { randomJson } from "./support/json-gen.js";
+import { randomMultipart } from "./support/multipart-gen.js";
 import { Prng } from "./support/prng.js";
 import { type RecordedField, RecordingSink } from "./support/recording-sink.js";
+import { randomXml } from "./support/xml-gen.js";
 
 const encoder = new TextEncoder();
 const lenient = new TextDecoder("utf-8", { ignoreBOM: true });
@@ -189,6 +200,132 @@ describe("form decoders against URLSearchParams", () => {
       expect({ query, pairs: pairsOf(sink.fields) }).toEqual({
         query,
         pairs: whatwgPairs(query),
+      });
+    }
+  });
+});
+
+const XML_DOCUMENTS = 600;
+
+/** What our XML decoder should emit for a document, from saxes' events. */
+function saxesFields(text: string): RecordedField[] {
+  const fields: RecordedField[] = [];
+  const path: string[] = [];
+  let pending = "";
+  const flushText = (): void => {
+    const trimmed = pending.replace(/^[ \t\n\r]+/, "");
+    if (trimmed !== "") fields.push(["args", path.join("."), show(encoder.encode(trimmed))]);
+    pending = "";
+  };
+  const parser = new SaxesParser();
+  parser.on("error", (error) => {
+    throw error;
+  });
+  parser.on("text", (t) => {
+    if (path.length > 0) pending += t;
+  });
+  parser.on("cdata", (t) => {
+    pending += t;
+  });
+  parser.on("opentag", (tag) => {
+    flushText();
+    fields.push(["args_names", path.join("."), tag.name]);
+    path.push(tag.name);
+    const own = path.join(".");
+    for (const [name, value] of Object.entries(tag.attributes)) {
+      fields.push(["args_names", own, name]);
+      fields.push(["args", `${own}@${name}`, show(encoder.encode(String(value)))]);
+    }
+  });
+  parser.on("closetag", () => {
+    flushText();
+    path.pop();
+  });
+  parser.write(text).close();
+  return fields;
+}
+
+describe("XML decoder against saxes", () => {
+  it(`agrees on ${XML_DOCUMENTS} random valid documents at random chunkings`, () => {
+    const rng = new Prng(0x0c0de);
+    for (let d = 0; d < XML_DOCUMENTS; d++) {
+      const text = randomXml(rng);
+      const expected = saxesFields(text);
+      const sink = new RecordingSink();
+      const decoder = new XmlTokenizer(sink);
+      for (const chunk of randomChunks(rng, encoder.encode(text))) decoder.write(chunk);
+      decoder.end();
+      sink.assertClosed();
+      expect({ text, fields: sink.fields, anomalies: sink.anomalies }).toEqual({
+        text,
+        fields: expected,
+        anomalies: [],
+      });
+    }
+  });
+});
+
+const MULTIPART_BODIES = 300;
+
+/** busboy's reading of a body: [name, value] for fields, [name, filename, content] for files. */
+async function busboyParts(boundary: string, body: Uint8Array): Promise<string[][]> {
+  const parts: string[][] = [];
+  const parser = busboy({
+    headers: { "content-type": `multipart/form-data; boundary="${boundary}"` },
+    limits: { fieldSize: Number.POSITIVE_INFINITY },
+    defParamCharset: "utf8",
+  });
+  parser.on("field", (name, value) => parts.push([name, value]));
+  parser.on("file", (name, stream, info) => {
+    // Files end after later fields may have been reported: keep the document order.
+    const slot = parts.length;
+    parts.push([]);
+    const chunks: Buffer[] = [];
+    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+    stream.on("end", () => {
+      parts[slot] = [name, info.filename ?? "", Buffer.concat(chunks).toString("utf8")];
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    parser.on("close", resolve);
+    parser.on("error", reject);
+    Readable.from([Buffer.from(body)]).pipe(parser);
+  });
+  return parts;
+}
+
+/** Our reading of the same body, in busboy's shape (the documented field scheme undone). */
+function ourParts(boundary: string, chunks: readonly Uint8Array[]): string[][] {
+  const sink = new RecordingSink();
+  const decoder = new MultipartDecoder(encoder.encode(boundary), sink, {});
+  for (const chunk of chunks) decoder.write(chunk);
+  decoder.end();
+  sink.assertClosed();
+  if (sink.anomalies.length > 0) throw new Error(`anomalies: ${JSON.stringify(sink.anomalies)}`);
+  const parts: string[][] = [];
+  let filename: string | undefined;
+  for (const [target, name, value] of sink.fields) {
+    if (target !== "args") continue;
+    if (name.endsWith(".filename") && filename === undefined) {
+      filename = value;
+      continue;
+    }
+    parts.push(filename === undefined ? [name, value] : [name, filename, value]);
+    filename = undefined;
+  }
+  return parts;
+}
+
+describe("multipart decoder against busboy", () => {
+  it(`agrees on ${MULTIPART_BODIES} random valid bodies at random chunkings`, async () => {
+    const rng = new Prng(0xb0b);
+    for (let b = 0; b < MULTIPART_BODIES; b++) {
+      const { boundary, body } = randomMultipart(rng);
+      const expected = await busboyParts(boundary, body);
+      const ours = ourParts(boundary, randomChunks(rng, body));
+      expect({ body: Buffer.from(body).toString(), parts: ours }).toEqual({
+        body: Buffer.from(body).toString(),
+        parts: expected,
       });
     }
   });

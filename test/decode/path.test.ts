@@ -20,8 +20,11 @@ describe("path normalisation", () => {
       const result = normalizePath(input);
       expect(show(result)).toBe(show(bytesOf(vector.expected)));
       expect(Buffer.from(input).equals(copy)).toBe(true);
-      // Normalising is idempotent unless the result still holds escapes (never decoded twice).
-      if (!result.includes(0x25)) expect(show(normalizePath(result))).toBe(show(result));
+      // Normalising is idempotent unless the result still holds escapes (never decoded twice)
+      // or a decoded `?` (which a second pass would read as the start of a query).
+      if (!result.includes(0x25) && !result.includes(0x3f)) {
+        expect(show(normalizePath(result))).toBe(show(result));
+      }
     });
   }
 });

@@ -28,6 +28,7 @@ function run(vector: SniffVector, chunks: readonly Uint8Array[]) {
     multipart: {},
     charset: {},
     sniff: {},
+    xml: {},
   });
   for (const chunk of chunks) decoder?.write(chunk);
   decoder?.end();

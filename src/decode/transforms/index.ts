@@ -5,13 +5,20 @@
  * check `isTransformName` first and report the signature as skipped with the reason.
  */
 import type { Transform } from "../types.js";
+import { base64Decode } from "./base64-decode.js";
+import { cmdLine } from "./cmd-line.js";
 import { compressWhitespace } from "./compress-whitespace.js";
+import { cssDecode } from "./css-decode.js";
 import { htmlEntityDecode } from "./html-entity-decode.js";
+import { jsDecode } from "./js-decode.js";
 import { lowercase } from "./lowercase.js";
+import { normalizePath } from "./normalize-path.js";
+import { normalizePathWin } from "./normalize-path-win.js";
 import { removeNulls } from "./remove-nulls.js";
 import { removeWhitespace } from "./remove-whitespace.js";
 import { replaceComments } from "./replace-comments.js";
 import { urlDecodeUni } from "./url-decode-uni.js";
+import { utf8toUnicode } from "./utf8-to-unicode.js";
 
 export type TransformFactory = () => Transform;
 
@@ -23,6 +30,13 @@ export const TRANSFORMS: ReadonlyMap<string, TransformFactory> = new Map([
   ["compressWhitespace", compressWhitespace],
   ["replaceComments", replaceComments],
   ["removeWhitespace", removeWhitespace],
+  ["jsDecode", jsDecode],
+  ["cssDecode", cssDecode],
+  ["cmdLine", cmdLine],
+  ["normalizePath", normalizePath],
+  ["normalizePathWin", normalizePathWin],
+  ["utf8toUnicode", utf8toUnicode],
+  ["base64Decode", base64Decode],
 ]);
 
 export function isTransformName(name: string): boolean {
