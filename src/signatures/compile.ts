@@ -11,9 +11,17 @@
  * cookies) and short fields (`args`, `args_names`: see FIELD_TARGETS). Members on field
  * targets are therefore in both databases of their group, with the same expression ids. A compile failure is mapped back to its signature through the expression index;
  * that signature is reported failed and the database is compiled again without it.
+ *
+ * Signatures that look only at responses, or that validate or redact their matches, are
+ * compiled apart, into the leak set (compile-leaks.ts): response bodies are scanned with that
+ * database alone, and redaction needs start offsets and every occurrence, which these groups
+ * do not report.
  */
 import { Database, type ExpressionSpec, type Flag, HyperscanError, type Mode } from "hyperscan-js";
 import { type Family, SEVERITY_SCORE, type Severity, type Target } from "../inspect/types.js";
+import type { RedactChoice, RedactionOptions } from "../redact/options.js";
+import type { ValidatorName } from "../redact/validators.js";
+import { compileLeakSet, isLeakSignature, type LeakSet } from "./compile-leaks.js";
 import { cacheKey, type DatabaseCache } from "./database-cache.js";
 
 /** What the compiler needs of a loaded signature (src/signatures/types.ts satisfies it). */
@@ -26,6 +34,10 @@ export interface CompilableSignature {
   readonly transforms: readonly string[];
   readonly pattern: string;
   readonly flags: readonly string[];
+  /** Data-leak fields (signatures/leak-fields.ts); such signatures go to the leak set. */
+  readonly validate?: ValidatorName | undefined;
+  readonly redact?: RedactChoice | undefined;
+  readonly redactAfter?: string | undefined;
 }
 
 /** Lower-cased names a member is limited to on one target; undefined = every name. */
@@ -58,6 +70,8 @@ export interface CompileFailure {
 
 export interface CompiledSignatures {
   readonly groups: readonly SignatureGroup[];
+  /** Signatures that validate or redact their matches; undefined when there are none. */
+  readonly leaks: LeakSet | undefined;
   readonly failures: readonly CompileFailure[];
   readonly compiled: number;
   /** Databases taken from the cache rather than compiled. */
@@ -86,6 +100,8 @@ const ALLOWED_FLAGS: ReadonlySet<string> = new Set(["caseless", "dotall", "multi
 export interface CompileOptions {
   readonly paranoia: number;
   readonly cache?: DatabaseCache | undefined;
+  /** How redacting signatures rewrite (default: mask with `*`, token `[REDACTED]`). */
+  readonly redaction?: RedactionOptions | undefined;
 }
 
 export function compileSignatures(
@@ -93,8 +109,13 @@ export function compileSignatures(
   options: CompileOptions,
 ): CompiledSignatures {
   const chains = new Map<string, CompilableSignature[]>();
+  const leakSignatures: CompilableSignature[] = [];
   for (const sig of signatures) {
     if (sig.paranoia > options.paranoia) continue;
+    if (isLeakSignature(sig)) {
+      leakSignatures.push(sig);
+      continue;
+    }
     const key = sig.transforms.join(",");
     const list = chains.get(key);
     if (list === undefined) chains.set(key, [sig]);
@@ -125,17 +146,23 @@ export function compileSignatures(
       stream: stream?.db,
     });
   }
+  const leaks =
+    leakSignatures.length === 0
+      ? undefined
+      : compileLeakSet(leakSignatures, memberOf, failed, options.cache, options.redaction);
   const ids = new Set<number>();
   for (const g of groups) for (const m of g.members) if (m.targets.size > 0) ids.add(m.id);
+  for (const m of leaks?.members ?? []) if (m.targets.size > 0) ids.add(m.id);
   return {
     groups,
+    leaks,
     failures: [...failed].map(([id, error]) => ({ id, error })),
     compiled: ids.size,
     cached,
   };
 }
 
-function memberOf(sig: CompilableSignature): GroupMember {
+export function memberOf(sig: CompilableSignature): GroupMember {
   const targets = new Map<Target, Set<string> | undefined>();
   for (const { target, selector } of sig.targets) {
     const name = selector?.toLowerCase();
@@ -208,4 +235,5 @@ export function closeCompiled(compiled: CompiledSignatures): void {
     g.block?.close();
     g.stream?.close();
   }
+  compiled.leaks?.stream.close();
 }

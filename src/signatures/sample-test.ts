@@ -3,9 +3,16 @@
  * mode, its flags plus singlematch, as the compiler does), each sample is passed through the
  * signature's transforms and scanned, and every `match` sample must match while no `nomatch`
  * sample may. This is what `weir signatures test` and the test suite run on the built-in set.
+ *
+ * A signature that validates or redacts (leak-fields.ts) is compiled as the leak set compiles
+ * it: with start offsets and every occurrence reported. A sample then matches when some
+ * occurrence passes the validator and, for a redacting signature, leaves bytes to replace
+ * after `redact_after`.
  */
 import { Database, type Flag, HyperscanError, MatchBuffer } from "hyperscan-js";
 import { createTransform } from "../decode/transforms/index.js";
+import { redactedStart } from "../redact/span.js";
+import { validates } from "../redact/validators.js";
 import type { Sample, Signature, SourceRef } from "./types.js";
 
 export type SampleKind = "match" | "nomatch";
@@ -52,9 +59,10 @@ export function runSignatureSamples(sig: Signature): SignatureSampleResult {
     index,
     message: `${where}: ${text}`,
   });
+  const leak = sig.validate !== undefined || sig.redact !== undefined;
   let db: Database;
   try {
-    const flags: Flag[] = ["singlematch", ...sig.flags];
+    const flags: Flag[] = [leak ? "somLeftmost" : "singlematch", ...sig.flags];
     db = Database.compile([{ pattern: sig.pattern, id: 0, flags }], "block");
   } catch (error: unknown) {
     if (!(error instanceof HyperscanError)) throw error;
@@ -64,7 +72,8 @@ export function runSignatureSamples(sig: Signature): SignatureSampleResult {
       failures: [failure("compile", -1, `pattern does not compile: ${error.message}`)],
     };
   }
-  const buffer = new MatchBuffer(1);
+  const longest = Math.max(...[...sig.samples.match, ...sig.samples.nomatch].map(sampleLength));
+  const buffer = new MatchBuffer(leak ? longest + 1 : 1);
   const failures: SampleFailure[] = [];
   let passed = 0;
   try {
@@ -80,8 +89,14 @@ export function runSignatureSamples(sig: Signature): SignatureSampleResult {
           return;
         }
         buffer.clear();
-        const matched = db.scan(bytes, buffer) > 0;
+        const scanned = db.scan(bytes, buffer) > 0;
+        const verdict = leak ? leakVerdict(sig, bytes, buffer) : scanned ? "match" : "none";
+        const matched = verdict === "match";
         if (matched === (kind === "match")) passed++;
+        else if (verdict === "empty")
+          failures.push(
+            failure(kind, index, `${label} matched, but redact_after leaves nothing to redact`),
+          );
         else
           failures.push(
             failure(kind, index, `${label} ${matched ? "matched but must not" : "did not match"}`),
@@ -92,6 +107,33 @@ export function runSignatureSamples(sig: Signature): SignatureSampleResult {
     db.close();
   }
   return { id: sig.id, passed, failures };
+}
+
+/**
+ * A leak signature's verdict on scanned bytes: "match" when some occurrence validates and has
+ * bytes to redact, "empty" when occurrences validate but redact_after leaves nothing of them.
+ */
+function leakVerdict(
+  sig: Signature,
+  bytes: Uint8Array,
+  buffer: MatchBuffer,
+): "match" | "empty" | "none" {
+  const delimiters = new TextEncoder().encode(sig.redactAfter ?? "");
+  let verdict: "empty" | "none" = "none";
+  for (let i = 0; i < buffer.count; i++) {
+    const from = buffer.from[i] ?? 0;
+    const to = buffer.to[i] ?? 0;
+    if (sig.validate !== undefined && !validates(sig.validate, bytes, from, to)) continue;
+    if (sig.redact === undefined || redactedStart(bytes, 0, from, to, delimiters) < to) {
+      return "match";
+    }
+    verdict = "empty";
+  }
+  return verdict;
+}
+
+function sampleLength(sample: Sample): number {
+  return typeof sample === "string" ? Buffer.byteLength(sample, "utf8") : sample.length;
 }
 
 /** A sample after the signature's transforms, applied in order, each to the whole value. */

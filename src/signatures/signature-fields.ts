@@ -8,6 +8,7 @@ import type { Node } from "yaml";
 import { type Family, SEVERITIES, type Severity } from "../inspect/types.js";
 import { enumField, type Fail, listOf, stringField } from "./field-checks.js";
 import { formatIdRange, idRangeOf } from "./id-ranges.js";
+import { LEAK_FIELDS, parseLeakFields } from "./leak-fields.js";
 import { parseSamples } from "./sample-fields.js";
 import { parseTargets } from "./target-fields.js";
 import {
@@ -41,7 +42,7 @@ export type ParsedEntry =
     };
 
 const REQUIRED = ["id", "name", "severity", "paranoia", "targets", "pattern", "samples"] as const;
-const OPTIONAL = ["transforms", "flags", "tags"] as const;
+const OPTIONAL = ["transforms", "flags", "tags", ...LEAK_FIELDS] as const;
 const KNOWN: readonly string[] = [...REQUIRED, ...OPTIONAL];
 
 const INLINE_MODIFIER = /\(\?[imsx-]+[):]/;
@@ -110,6 +111,7 @@ export function parseSignature(
   });
   const tags = listOf<string>(file, fields.get("tags"), "tag", fail, () => undefined);
   const pattern = parsePattern(fields.get("pattern"), fail);
+  const leak = parseLeakFields(fields, targets, transforms, fail);
   const samplesField = fields.get("samples");
   const samples = samplesField === undefined ? undefined : parseSamples(file, samplesField, fail);
 
@@ -141,6 +143,7 @@ export function parseSignature(
       tags: tags ?? [],
       samples,
       source,
+      ...leak,
     },
   };
 }

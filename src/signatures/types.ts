@@ -5,6 +5,8 @@
  * in step.
  */
 import type { Family, Severity, Target } from "../inspect/types.js";
+import type { RedactChoice } from "../redact/options.js";
+import type { ValidatorName } from "../redact/validators.js";
 
 /** Hyperscan flags a signature may ask for; singlematch is always added by the compiler. */
 export const SIGNATURE_FLAGS = ["caseless", "dotall", "multiline"] as const;
@@ -19,6 +21,13 @@ export const TRANSFORM_NAMES = [
   "compressWhitespace",
   "replaceComments",
   "removeWhitespace",
+  "jsDecode",
+  "cssDecode",
+  "cmdLine",
+  "normalizePath",
+  "normalizePathWin",
+  "utf8toUnicode",
+  "base64Decode",
 ] as const;
 export type TransformName = (typeof TRANSFORM_NAMES)[number];
 
@@ -77,6 +86,12 @@ export interface Signature {
   readonly tags: readonly string[];
   readonly samples: SignatureSamples;
   readonly source: SourceRef;
+  /** A check the matched bytes must pass before a hit counts (response targets only). */
+  readonly validate?: ValidatorName;
+  /** Matches are replaced in flight in FULL_DUPLEX_STREAMED response bodies (leak-fields.ts). */
+  readonly redact?: RedactChoice;
+  /** With `redact`: only the bytes after the last of these characters in a match are replaced. */
+  readonly redactAfter?: string;
 }
 
 export function isSignatureFlag(value: string): value is SignatureFlag {

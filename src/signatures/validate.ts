@@ -3,8 +3,13 @@
  * pattern Hyperscan refuses (backreferences, lookaround, a syntax error) or one that can match
  * the empty string (it would fire on every value) fails with Hyperscan's own message, naming
  * file:line and the id. One bad pattern fails its signature only.
+ *
+ * A signature that validates or redacts its matches needs their bytes, and weir keeps only a
+ * bounded tail of a response body for that (src/redact/hold-back.ts): its pattern must have a
+ * bounded maximum width, at most MAX_HOLD_BACK_BYTES, as Hyperscan computes it.
  */
 import { expressionInfo, HyperscanError } from "hyperscan-js";
+import { MAX_HOLD_BACK_BYTES } from "../redact/hold-back.js";
 import type { FailedEntry } from "./load-report.js";
 import { type Signature, signatureWhere } from "./types.js";
 
@@ -35,6 +40,7 @@ export function patternProblem(sig: Signature): string | undefined {
     if (info.minWidth === 0) {
       return "pattern can match the empty string, so it would fire on every value (require at least one character)";
     }
+    if (sig.validate !== undefined || sig.redact !== undefined) return widthProblem(info.maxWidth);
     return undefined;
   } catch (error: unknown) {
     if (error instanceof HyperscanError) {
@@ -42,4 +48,16 @@ export function patternProblem(sig: Signature): string | undefined {
     }
     throw error;
   }
+}
+
+/** Why a validated or redacted pattern's width cannot be held back, or undefined. */
+function widthProblem(maxWidth: number): string | undefined {
+  const what = "a pattern that validates or redacts its matches";
+  if (!Number.isFinite(maxWidth)) {
+    return `${what} must have a bounded match width, and Hyperscan finds this one unbounded: bound every repeat (e.g. {1,64} instead of + or *)`;
+  }
+  if (maxWidth > MAX_HOLD_BACK_BYTES) {
+    return `${what} may match up to ${maxWidth} bytes, above the limit of ${MAX_HOLD_BACK_BYTES} (weir holds that many bytes of each response body back): lower the repeat bounds`;
+  }
+  return undefined;
 }
