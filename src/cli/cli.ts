@@ -8,6 +8,7 @@ import { packageVersion } from "../config/package-paths.js";
 import type { Environment } from "../config/setting.js";
 import { suggest } from "./args.js";
 import type { CliIo, CommandSpec, Parsed } from "./command-spec.js";
+import { CONFIG_CHECK_COMMAND, parseConfigCheckArgs, runConfigCheck } from "./config-check.js";
 import { commandHelp, groupHelp, mainHelp } from "./help.js";
 import { PROXY_COMMAND, parseProxyArgs, runProxy } from "./proxy.js";
 import { parseScanArgs, runScan, SCAN_COMMAND } from "./scan.js";
@@ -56,6 +57,11 @@ export const COMMANDS: readonly Command<unknown>[] = [
     spec: SIGNATURES_TEST_COMMAND,
     parse: parseSignaturesTestArgs,
     run: (config, deps) => runSignaturesTest(config, deps.io),
+  }),
+  command({
+    spec: CONFIG_CHECK_COMMAND,
+    parse: parseConfigCheckArgs,
+    run: (config, deps) => runConfigCheck(config, deps.io),
   }),
 ];
 

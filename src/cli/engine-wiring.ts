@@ -4,12 +4,18 @@
  * lazily: `weir --help`, `weir proxy` and argument errors never load it. If one of those
  * modules changes shape, this file is the only CLI file to adapt.
  */
+import type { ServerCredentials } from "@grpc/grpc-js";
 import { formatListen, type Listen } from "../config/listen.js";
+import type { EventOptions } from "../exchange/exchange-context.js";
 import type { ExchangeObserver } from "../exchange/observer.js";
+import type { MessageBudget } from "../inspect/budget.js";
+import type { InspectionLimits } from "../inspect/limits.js";
 import type { InspectionEngine } from "../inspect/types.js";
 import { type Logger, toLogFields } from "../log/logger.js";
 import type { SignatureCounts } from "../metrics/metrics.js";
-import type { PolicyConfig } from "../policy/decide.js";
+import type { RedactionOptions } from "../redact/options.js";
+import type { LimitsObserver } from "../server/limits-observer.js";
+import type { Runtime } from "../server/runtime.js";
 import {
   failedSignatureCount,
   type LoadReport,
@@ -84,11 +90,18 @@ export async function compileSignatureSet(
   paranoia: number,
   cacheDir?: string | undefined,
   onCacheError: (what: string, error: unknown) => void = () => {},
+  engineOptions: { readonly limits?: InspectionLimits; readonly redaction?: RedactionOptions } = {},
 ): Promise<CompiledSignatureSet> {
   const { compileEngine } = await import("../inspect/engine.js");
   const { directoryCache } = await import("../signatures/database-cache.js");
   const cache = cacheDir === undefined ? undefined : directoryCache(cacheDir, onCacheError);
-  const engine = compileEngine(set.signatures, { paranoia, hash: set.report.hash, cache });
+  const engine = compileEngine(set.signatures, {
+    paranoia,
+    hash: set.report.hash,
+    cache,
+    ...(engineOptions.limits === undefined ? {} : { limits: engineOptions.limits }),
+    ...(engineOptions.redaction === undefined ? {} : { redaction: engineOptions.redaction }),
+  });
   const problems = engine.compiled.failures.map((f) => ({
     state: "failed" as const,
     id: String(f.id),
@@ -118,15 +131,27 @@ export interface RunningExtProcServer {
   forceClose(): void;
 }
 
-export async function startExtProc(options: {
+export interface ExtProcStartOptions {
   readonly listen: Listen;
-  readonly engine: () => InspectionEngine;
-  readonly policy: PolicyConfig;
+  /** The current engine and route policies, read once per stream (a reload swaps it). */
+  readonly runtime: () => Runtime;
   readonly observer: ExchangeObserver;
   readonly maxReceiveMessageBytes: number;
   readonly drainTimeoutSeconds: number;
   readonly log: Logger;
-}): Promise<RunningExtProcServer> {
+  /** Security-event options from the configuration (default: no excerpts, 0 trusted hops). */
+  readonly events?: EventOptions;
+  /** TLS (or mTLS) for the gRPC listener; default plain-text HTTP/2. */
+  readonly credentials?: ServerCredentials;
+  /** The per-message time budget (default inspect/budget.ts DEFAULT_MESSAGE_BUDGET). */
+  readonly timing?: MessageBudget;
+  /** Counters for the budget, in-flight bytes and tolerated anomalies. */
+  readonly limits?: LimitsObserver;
+  /** Ceiling on body bytes in flight across streams; 0 or absent = none. */
+  readonly maxInflightBodyBytes?: number;
+}
+
+export async function startExtProc(options: ExtProcStartOptions): Promise<RunningExtProcServer> {
   const { startExtProcServer } = await import("../server/index.js");
   const log = options.log.child({ component: "server" });
   await quietGrpcLogger(log);
@@ -134,11 +159,17 @@ export async function startExtProc(options: {
   try {
     return await startExtProcServer({
       listen,
-      engine: options.engine,
-      policy: options.policy,
+      runtime: options.runtime,
+      ...(options.timing === undefined ? {} : { timing: options.timing }),
+      ...(options.limits === undefined ? {} : { limits: options.limits }),
+      ...(options.maxInflightBodyBytes === undefined
+        ? {}
+        : { maxInflightBodyBytes: options.maxInflightBodyBytes }),
       observer: options.observer,
       maxReceiveMessageBytes: options.maxReceiveMessageBytes,
       drainTimeoutMs: Math.round(options.drainTimeoutSeconds * 1000),
+      ...(options.events === undefined ? {} : { events: options.events }),
+      ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
       log: (level, event, fields) => log[level](event, toLogFields(fields)),
     });
   } catch (error: unknown) {

@@ -43,7 +43,16 @@ export function commandHelp(spec: CommandSpec): string {
     lines.push(`${INDENT}--${s.flag}`, ...wrap(s.help, INDENT.repeat(2)));
   lines.push(`${INDENT}-h, --help`, `${INDENT}${INDENT}show this help`);
   if (spec.settings.some((s) => s.env !== undefined)) {
-    lines.push("", "A flag wins over its environment variable; an empty variable counts as unset.");
+    const file = spec.settings.some((s) => s.flag === "config")
+      ? "; both win over the --config file"
+      : "";
+    lines.push(
+      "",
+      ...wrap(
+        `A flag wins over its environment variable${file}; an empty variable counts as unset.`,
+        "",
+      ),
+    );
   }
   if (spec.exitStatus.length > 0) {
     lines.push("", "Exit status:");

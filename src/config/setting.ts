@@ -1,7 +1,8 @@
 /**
  * One configurable setting: its flag, its environment variable, its default and how its text
- * is parsed. Commands resolve settings in one order (flag, then environment, then default),
- * and help text and docs/configuration.md are written from the same definitions.
+ * is parsed. Commands resolve settings in one order (flag, then environment, then the
+ * configuration file for `weir serve`, then default), and help text and docs/configuration.md
+ * are written from the same definitions.
  */
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
@@ -27,20 +28,43 @@ export interface Setting<T> {
 export type FlagValues = ReadonlyMap<string, string>;
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-/** Flag first, then environment (an empty variable counts as unset), then the default. */
-export function resolveSetting<T>(setting: Setting<T>, flags: FlagValues, env: Environment): T {
-  const fromFlag = flags.get(setting.flag);
-  if (fromFlag !== undefined) return setting.parse(fromFlag, `--${setting.flag}`);
-  const fromEnv = setting.env === undefined ? undefined : env[setting.env];
-  if (setting.env !== undefined && fromEnv !== undefined && fromEnv !== "") {
-    return setting.parse(fromEnv, setting.env);
-  }
+/**
+ * Flag first, then environment (an empty variable counts as unset), then the configuration
+ * file's value (`fromFile`, already checked by the file's schema), then the default.
+ */
+export function resolveSetting<T>(
+  setting: Setting<T>,
+  flags: FlagValues,
+  env: Environment,
+  fromFile?: { readonly value: T },
+): T {
+  const explicit = explicitSetting(setting, flags, env);
+  if (explicit !== undefined) return explicit.value;
+  if (fromFile !== undefined) return fromFile.value;
   if (setting.default !== undefined) return setting.default();
   const where = setting.env === undefined ? "" : ` (or set ${setting.env})`;
   throw new ConfigError(
     "missing_required",
     `--${setting.flag} ${setting.valueName} is required${where}`,
   );
+}
+
+/** The value given by flag or environment variable, or undefined when neither is set. */
+export function explicitSetting<T>(
+  setting: Setting<T>,
+  flags: FlagValues,
+  env: Environment,
+): { readonly value: T; readonly source: string } | undefined {
+  const fromFlag = flags.get(setting.flag);
+  if (fromFlag !== undefined) {
+    const source = `--${setting.flag}`;
+    return { value: setting.parse(fromFlag, source), source };
+  }
+  const fromEnv = setting.env === undefined ? undefined : env[setting.env];
+  if (setting.env !== undefined && fromEnv !== undefined && fromEnv !== "") {
+    return { value: setting.parse(fromEnv, setting.env), source: setting.env };
+  }
+  return undefined;
 }
 
 export function listenValue(text: string, source: string): Listen {
@@ -112,6 +136,22 @@ export function directory(text: string, source: string): string {
     );
   }
   return path;
+}
+
+/** An existing regular file, returned as an absolute path (relative paths are from the cwd). */
+export function existingFile(what: string) {
+  return (text: string, source: string): string => {
+    const path = resolve(text);
+    let reason: string | undefined;
+    try {
+      if (!statSync(path).isFile()) reason = "not a regular file";
+    } catch (error: unknown) {
+      const code = (error as { code?: unknown }).code;
+      reason = code === "ENOENT" ? "it does not exist" : `cannot read it: ${String(code)}`;
+    }
+    if (reason !== undefined) throw ConfigError.invalidValue(source, text, what, reason);
+    return path;
+  };
 }
 
 /** An http:// origin: scheme, host and optional port, no path or query (weir proxy's upstream). */

@@ -1,8 +1,11 @@
 // runServe with the engine, loader and gRPC server replaced by doubles: what serve itself owns
 // is tested here (metrics listener, readiness, the start line, signals and drain, exit codes).
 import { EventEmitter } from "node:events";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   type CompiledSignatureSet,
@@ -11,7 +14,8 @@ import {
   type RunningExtProcServer,
   type startExtProc,
 } from "../../src/cli/engine-wiring.js";
-import { runServe, type ServeWiring } from "../../src/cli/serve.js";
+import { parseServeArgs, runServe, type ServeWiring } from "../../src/cli/serve.js";
+import { fixedConfigSource, serveConfigSource } from "../../src/config/load-serve-config.js";
 import { resolveServeConfig } from "../../src/config/serve-config.js";
 import type { InspectionEngine } from "../../src/inspect/types.js";
 
@@ -81,15 +85,12 @@ function harness(
     ready = resolve;
   });
   const metricsListen = { host: "127.0.0.1", port: options.metricsPort ?? 0 };
-  const run = runServe(
-    { ...config, metricsListen },
-    {
-      signals,
-      sink: (l) => lines.push(l),
-      wiring,
-      onReady: ready,
-    },
-  );
+  const run = runServe(fixedConfigSource({ ...config, metricsListen }), {
+    signals,
+    sink: (l) => lines.push(l),
+    wiring,
+    onReady: ready,
+  });
   const logs = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
   return {
     signals,
@@ -142,8 +143,15 @@ describe("weir serve", () => {
       listen: { host: "127.0.0.1", port: 0 },
       maxReceiveMessageBytes: config.maxReceiveMessageBytes,
       drainTimeoutSeconds: 7,
-      policy: { mode: "enforce", threshold: 5 },
     });
+    const started = h.started();
+    if (started === undefined || !("runtime" in started)) throw new Error("no runtime passed");
+    expect(started.runtime().policies.fallback).toMatchObject({
+      name: "default",
+      mode: "enforce",
+      threshold: 5,
+    });
+    expect(started.runtime().engine).toBe(engine);
     h.signals.emit("SIGINT");
     await h.drainCalled;
     h.finishDrain();
@@ -181,7 +189,7 @@ describe("weir serve", () => {
     expect(h.started()).toBeUndefined();
     expect(h.logs().at(-1)).toMatchObject({
       level: "error",
-      msg: expect.stringContaining("no signature"),
+      error: expect.stringContaining("no signature"),
     });
   });
 
@@ -190,7 +198,10 @@ describe("weir serve", () => {
     const h = harness({ unusable });
     expect(await h.run).toBe(1);
     expect(h.started()).toBeUndefined();
-    expect(h.logs().at(-1)).toMatchObject({ level: "error", error: unusable });
+    expect(h.logs().at(-1)).toMatchObject({
+      level: "error",
+      error: expect.stringContaining(unusable),
+    });
   });
 
   it("names the cause when the gRPC address is in use", () => {
@@ -209,5 +220,51 @@ describe("weir serve", () => {
     const h = harness({ startError: new Error("listen EADDRINUSE 127.0.0.1:50051"), metricsPort });
     await expect(h.run).rejects.toThrow("EADDRINUSE");
     await expect(get(metricsPort, "/healthz")).rejects.toThrow();
+  });
+});
+
+describe("weir serve with a configuration file", () => {
+  it("refuses to start, exit 1, logging every problem of a bad file with its line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "weir-serve-"));
+    const file = join(dir, "weir.yaml");
+    writeFileSync(file, "mode: enforced\nroutes:\n  - name: Bad Name\n    match: {}\n");
+    const lines: string[] = [];
+    const started: string[] = [];
+    const code = await runServe(serveConfigSource(new Map([["config", file]]), {}), {
+      signals: new EventEmitter(),
+      sink: (l) => lines.push(l),
+      wiring: {
+        loadSignatureSet: async () => loaded,
+        compileSignatureSet: async () => compiled(3),
+        startExtProc: async () => {
+          started.push("started");
+          throw new Error("not reached");
+        },
+      },
+    });
+    rmSync(dir, { recursive: true });
+    expect(code).toBe(1);
+    expect(started).toEqual([]);
+    const errors = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(errors.map((e) => [e.msg, String(e.error).replace(`${file}:`, "")])).toEqual([
+      [
+        "configuration invalid; refusing to start",
+        "1:7: mode: enforced is not one of enforce, detect (did you mean enforce?)",
+      ],
+      [
+        "configuration invalid; refusing to start",
+        "3:11: routes[0].name: Bad Name is not valid: expected 1 to 63 characters of a-z, 0-9, _ and -, other than default (the name of the global policy)",
+      ],
+      [
+        "configuration invalid; refusing to start",
+        "4:12: routes[0].match: is empty: set at least one of routeName, host, pathPrefix",
+      ],
+    ]);
+  });
+
+  it("refuses a certificate without its key at the command line (exit 2)", () => {
+    expect(() => parseServeArgs(["--tls-cert", "package.json"], {})).toThrow(
+      "TLS needs --tls-key (tls.key)",
+    );
   });
 });
