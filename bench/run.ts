@@ -13,15 +13,21 @@ import { Report } from "./harness/report.js";
 import { bodyScanSection } from "./sections/body-scan.js";
 import { grpcSection } from "./sections/grpc-throughput.js";
 import { memorySection } from "./sections/memory.js";
+import { modsecSection } from "./sections/modsec.js";
 import type { Section } from "./sections/section.js";
 import { signaturesSection } from "./sections/signatures.js";
 import { startupSection } from "./sections/startup.js";
+import { streamMemorySection } from "./sections/stream-memory.js";
+import { scalingSection } from "./sections/worker-scaling.js";
 
 const SECTIONS: Readonly<Record<SectionName, Section>> = {
   signatures: signaturesSection,
   body: bodyScanSection,
   memory: memorySection,
+  streams: streamMemorySection,
   grpc: grpcSection,
+  scaling: scalingSection,
+  modsec: modsecSection,
   startup: startupSection,
 };
 

@@ -14,7 +14,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # sqlmap: the end-to-end test attacks weir proxy with it.
 # prometheus: promtool checks deploy/prometheus and lints weir's /metrics; the dashboard test
 #   runs the prometheus server against a live weir.
-APT_PACKAGES=(libvectorscan-dev pkg-config g++ make python3 sqlmap prometheus)
+# libmodsecurity-dev, modsecurity-crs, python3-yaml: `npm run bench` compares weir with
+#   ModSecurity v3 + OWASP CRS on the same requests (bench/modsec/).
+APT_PACKAGES=(libvectorscan-dev pkg-config g++ make python3 sqlmap prometheus
+  libmodsecurity-dev modsecurity-crs python3-yaml)
 NODE_MIN=20.12.0
 
 say() { printf 'setup: %s\n' "$*" >&2; }

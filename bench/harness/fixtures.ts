@@ -18,6 +18,8 @@ export interface RunningServer {
   readonly name: "weir" | "no-op";
   readonly child: Child;
   readonly target: string;
+  /** Every process serving: the child, or with --workers N its primary and N workers. */
+  readonly pids: readonly number[];
 }
 
 export interface StartupSample {
@@ -76,15 +78,19 @@ export class Fixtures {
 
   /**
    * Starts a fresh weir server with or without the run's database cache, records its
-   * start-up, and returns it (the caller stops it).
+   * start-up, and returns it (the caller stops it). One process unless `workers` > 1: then a
+   * primary and its workers, ready once the primary logs that all of them serve (not recorded
+   * as a start-up sample).
    */
-  async startWeir(useCache: boolean): Promise<RunningServer> {
+  async startWeir(useCache: boolean, workers = 1): Promise<RunningServer> {
     const build = await this.built();
     const cache = useCache && cacheFilled() ? "warm" : "cold";
     const started = performance.now();
     const child = startChild(process.execPath, [
       pathOf(new URL("src/cli/main.js", build)),
       "serve",
+      "--workers",
+      String(workers),
       "--grpc-listen",
       "127.0.0.1:0",
       "--metrics-listen",
@@ -94,6 +100,18 @@ export class Fixtures {
       "--cache-dir",
       useCache ? DATABASE_CACHE : "off",
     ]);
+    if (workers > 1) {
+      const cluster = await child.waitFor((line) => {
+        if (!line.includes('"weir cluster serving"')) return undefined;
+        return JSON.parse(line) as { grpc_listen: string; pids: number[] };
+      }, START_TIMEOUT_MS);
+      return {
+        name: "weir",
+        child,
+        target: cluster.grpc_listen,
+        pids: [child.pid, ...cluster.pids],
+      };
+    }
     const serving = await child.waitFor((line) => {
       if (!line.includes('"weir serving"')) return undefined;
       return JSON.parse(line) as { grpc_listen: string; compile_seconds: number };
@@ -103,7 +121,7 @@ export class Fixtures {
       seconds: (performance.now() - started) / 1000,
       compileSeconds: serving.compile_seconds,
     });
-    return { name: "weir", child, target: serving.grpc_listen };
+    return { name: "weir", child, target: serving.grpc_listen, pids: [child.pid] };
   }
 
   private async startNoop(): Promise<RunningServer> {
@@ -113,7 +131,7 @@ export class Fixtures {
       if (!line.includes('"noop serving"')) return undefined;
       return (JSON.parse(line) as { port: number }).port;
     }, 30_000);
-    return { name: "no-op", child, target: `127.0.0.1:${port}` };
+    return { name: "no-op", child, target: `127.0.0.1:${port}`, pids: [child.pid] };
   }
 
   /** Spawn to "noop serving" of a fresh no-op server, which is then stopped. */

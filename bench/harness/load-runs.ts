@@ -7,6 +7,11 @@ import type { GrpcShape } from "./options.js";
 import { pathOf } from "./paths.js";
 import { cpuSecondsOf, startChild } from "./processes.js";
 
+/** CPU seconds used so far by all of `pids` (a server's primary and workers). */
+function cpuSecondsOfAll(pids: readonly number[]): number {
+  return pids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0);
+}
+
 export interface LoadResult {
   readonly exchanges: number;
   readonly blocked: number;
@@ -34,11 +39,12 @@ function clientScript(build: URL): string {
 export async function runLoad(
   build: URL,
   target: string,
-  serverPid: number,
+  serverPids: readonly number[],
   shape: GrpcShape,
   concurrency: number,
   seconds: number,
   warmupSeconds: number,
+  channels = 1,
 ): Promise<LoadResult> {
   const client = startChild(process.execPath, [
     clientScript(build),
@@ -57,14 +63,16 @@ export async function runLoad(
     String(shape.chunkBytes),
     "--kind",
     shape.kind,
+    "--channels",
+    String(channels),
   ]);
   try {
     const lineIs = (event: string) => (line: string) =>
       line.includes(`"event":"${event}"`) ? line : undefined;
     await client.waitFor(lineIs("measure-start"), TIMEOUT_MS);
-    const cpuStart = cpuSecondsOf(serverPid);
+    const cpuStart = cpuSecondsOfAll(serverPids);
     await client.waitFor(lineIs("measure-end"), TIMEOUT_MS);
-    const cpu = cpuSecondsOf(serverPid) - cpuStart;
+    const cpu = cpuSecondsOfAll(serverPids) - cpuStart;
     const line = await client.waitFor(lineIs("result"), TIMEOUT_MS);
     const result = JSON.parse(line) as Omit<LoadResult, "serverCpu" | "serverCpuUsPerExchange">;
     return {

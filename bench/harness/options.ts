@@ -6,7 +6,16 @@
  */
 
 /** In run order: memory runs before grpc so it sees a fresh server; startup collects last. */
-export const SECTION_NAMES = ["signatures", "body", "memory", "grpc", "startup"] as const;
+export const SECTION_NAMES = [
+  "signatures",
+  "body",
+  "memory",
+  "streams",
+  "grpc",
+  "scaling",
+  "modsec",
+  "startup",
+] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
 /** One gRPC load: the exchange's body, and the concurrencies it is run at. */
@@ -41,6 +50,18 @@ export interface Profile {
   readonly smallUploadBytes: number;
   /** Start-up: how many times the server is started. */
   readonly startups: number;
+  /** Streams: exchanges held in one process to measure memory per stream. */
+  readonly streamMemoryStreams: number;
+  /** Scaling: the load run against 1 and 2 workers (seconds measured per run). */
+  readonly scalingShape: GrpcShape;
+  readonly scalingSeconds: number;
+  /** ModSecurity comparison: CRS regression requests sampled, and runs per request. */
+  readonly modsecCorpusSample: number;
+  readonly modsecRepeats: {
+    readonly corpus: number;
+    readonly small: number;
+    readonly large: number;
+  };
 }
 
 const KiB = 1024;
@@ -65,6 +86,11 @@ export const FULL: Profile = {
   largeUploadBytes: 1024 * MiB,
   smallUploadBytes: 1 * MiB,
   startups: 3,
+  streamMemoryStreams: 1000,
+  scalingShape: { kind: "json", chunks: 8, chunkBytes: 1 * KiB, concurrencies: [32] },
+  scalingSeconds: 4,
+  modsecCorpusSample: 300,
+  modsecRepeats: { corpus: 3, small: 20, large: 3 },
 };
 
 export const QUICK: Profile = {
@@ -79,6 +105,9 @@ export const QUICK: Profile = {
   compileAllLevels: false,
   largeUploadBytes: 256 * MiB,
   startups: 1,
+  scalingSeconds: 2,
+  modsecCorpusSample: 100,
+  modsecRepeats: { corpus: 1, small: 5, large: 1 },
 };
 
 export interface BenchOptions {

@@ -33,15 +33,7 @@ export const grpcSection: Section = {
     if (first === undefined) return;
     // Warm both servers' code paths (JIT, pools) before anything is kept.
     for (const server of servers) {
-      await runLoad(
-        build,
-        server.target,
-        server.child.pid,
-        first,
-        32,
-        profile.grpcWarmupSeconds * 2,
-        0,
-      );
+      await runLoad(build, server.target, server.pids, first, 32, profile.grpcWarmupSeconds * 2, 0);
     }
     const contenders: Contender<LoadResult>[] = [];
     for (const shape of profile.grpcShapes) {
@@ -53,7 +45,7 @@ export const grpcSection: Section = {
               runLoad(
                 build,
                 server.target,
-                server.child.pid,
+                server.pids,
                 shape,
                 concurrency,
                 profile.grpcSeconds,
