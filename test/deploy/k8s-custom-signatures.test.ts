@@ -2,32 +2,34 @@
 // cluster: the ConfigMap is laid out as the kubelet projects it (entries as symbolic links
 // into a timestamped directory), the patch's init container command runs on it with its
 // paths mapped to a temporary directory, and weir loads the result: the built-in set plus the
-// ConfigMap's signatures, every sample passing. The Dockerfile facts the patch relies on
-// (where the built-in set lives, the user id, the ports) are checked too.
+// ConfigMap's signatures, every sample passing, also with the weir-config ConfigMap's file in
+// place (the patch's WEIR_SIGNATURES and the file do not compete for a key). The Dockerfile
+// facts the patch relies on (where the built-in set lives, the user id, the ports) are checked
+// too.
 import { execFileSync } from "node:child_process";
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { resolveServeConfig } from "../../src/config/serve-config.js";
 import { FAMILY_ID_RANGES, LOCAL_ID_OFFSET } from "../../src/signatures/id-ranges.js";
 import { loadSignatures } from "../../src/signatures/load.js";
 import { runSamples } from "../../src/signatures/sample-test.js";
-import { envOf, K8S_DIR, loadManifests, only } from "./k8s-manifests.js";
+import {
+  envOf,
+  flagOf,
+  K8S_DIR,
+  loadManifests,
+  loadServeConfigOf,
+  only,
+  projectConfigMap,
+} from "./k8s-manifests.js";
 import { ROOT } from "./prometheus-tools.js";
 
 const manifests = loadManifests();
 const base = only(manifests, "Deployment", "deployment.yaml");
 const patch = only(manifests, "Deployment", "custom-signatures-patch.yaml");
 const configMap = only(manifests, "ConfigMap", "custom-signatures.yaml");
+const weirConfig = only(manifests, "ConfigMap", "weir-config.yaml");
 const baseWeir = base.spec.template.spec.containers[0];
 const patchSpec = patch.spec.template.spec;
 const patchWeir = patchSpec.containers.find((c: { name: string }) => c.name === baseWeir.name);
@@ -41,15 +43,6 @@ const mountOf = (container: { volumeMounts: { name: string; mountPath: string }[
 
 const work = mkdtempSync(join(tmpdir(), "weir-k8s-signatures-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** A ConfigMap volume as the kubelet writes it: ..data → timestamped dir, keys → ..data/key. */
-function projectConfigMap(dir: string, data: Record<string, string>): void {
-  const stamp = "..2026_01_02_03_04_05.000000001";
-  mkdirSync(join(dir, stamp), { recursive: true });
-  for (const [key, text] of Object.entries(data)) writeFileSync(join(dir, stamp, key), text);
-  symlinkSync(stamp, join(dir, "..data"));
-  for (const key of Object.keys(data)) symlinkSync(join("..data", key), join(dir, key));
-}
 
 describe("custom signatures from a ConfigMap (custom-signatures*.yaml)", () => {
   it("patch the Deployment's weir container with the ConfigMap and the image it runs", () => {
@@ -100,8 +93,12 @@ describe("custom signatures from a ConfigMap (custom-signatures*.yaml)", () => {
     expect(samples.failures).toEqual([]);
     expect(samples.passed).toBeGreaterThan(0);
     expect(readdirSync(out).every((f) => f.endsWith(".yaml"))).toBe(true);
+    const config = join(work, "config");
+    projectConfigMap(config, weirConfig.data);
     const env = { ...envOf(baseWeir), ...envOf(patchWeir), WEIR_SIGNATURES: out };
-    expect(resolveServeConfig(new Map(), env).signaturesDir).toBe(out);
+    const mounts = { [dirname(flagOf(baseWeir, "--config") ?? "")]: config };
+    const loaded = await loadServeConfigOf(baseWeir, env, mounts);
+    expect(loaded.ok && loaded.config.signaturesDirs).toEqual([out]);
   });
 });
 
@@ -123,6 +120,8 @@ describe("deploy/k8s/Dockerfile (not built here: no container runtime)", () => {
     expect(last("USER")).toBe(`${security.runAsUser}:${security.runAsGroup}`);
     const ports = baseWeir.ports.map((p: { containerPort: number }) => String(p.containerPort));
     expect(last("EXPOSE")?.split(" ").sort()).toEqual(ports.sort());
-    expect(JSON.parse(last("CMD") ?? "null")).toEqual(baseWeir.args);
+    // The Deployment runs the image's command, with --config added.
+    const cmd = JSON.parse(last("CMD") ?? "null") as string[];
+    expect(baseWeir.args.slice(0, cmd.length)).toEqual(cmd);
   });
 });

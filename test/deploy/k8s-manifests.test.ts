@@ -1,23 +1,32 @@
 // deploy/k8s checked as data (no cluster here): every document parses with the API version
 // its kind needs, the objects refer to each other correctly (selectors, named ports, the HPA
-// target), the container's environment is settings weir reads with values weir accepts, the
+// target), the weir-config ConfigMap is mounted where --config points and holds a file
+// `weir config check` accepts, the configuration weir serve gets from it (and the container's
+// environment, which overrides none of it) matches the ports, volumes and grace period, the
 // probes hit paths weir's metrics listener serves, and Envoy and Prometheus configs point at
 // what the manifests expose.
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { resolveServeConfig, SERVE_SETTINGS } from "../../src/config/serve-config.js";
+import { runConfigCheck } from "../../src/cli/config-check.js";
+import { formatProblem } from "../../src/config/file/problems.js";
+import type { ServeConfigLoad } from "../../src/config/load-serve-config.js";
+import { SERVE_SETTINGS, type ServeConfig } from "../../src/config/serve-config.js";
 import { createMetrics } from "../../src/metrics/metrics.js";
 import { type MetricsServer, startMetricsServer } from "../../src/metrics/metrics-server.js";
 import {
   containerPort,
   envOf,
+  flagOf,
   K8S_DIR,
   keptByRelabel,
   loadManifests,
+  loadServeConfigOf,
   metaLabel,
   only,
+  projectConfigMap,
   selects,
   yamlFiles,
 } from "./k8s-manifests.js";
@@ -40,6 +49,30 @@ const pod = deployment.spec.template;
 const weir = pod.spec.containers.find((c: { name: string }) => c.name === "weir");
 const service = only(manifests, "Service");
 const kustomization = only(manifests, "Kustomization");
+const configMap = only(manifests, "ConfigMap", "weir-config.yaml");
+const configFile: string = flagOf(weir, "--config") ?? "";
+const configVolume = pod.spec.volumes.find(
+  (v: { configMap?: { name: string } }) => v.configMap?.name === configMap.metadata.name,
+);
+const configMount = weir.volumeMounts.find((m: { name: string }) => m.name === configVolume?.name);
+
+// The ConfigMap laid out as the kubelet projects it, in place of its mount.
+const work = mkdtempSync(join(tmpdir(), "weir-k8s-config-"));
+const localConfigFile = join(work, basename(configFile));
+let load: ServeConfigLoad | undefined;
+beforeAll(async () => {
+  projectConfigMap(work, configMap.data);
+  load = await loadServeConfigOf(weir, envOf(weir), { [dirname(configFile)]: work });
+});
+/** What weir serve runs with in the weir container; a test that needs it fails without it. */
+function served(): ServeConfig {
+  if (load?.ok !== true) {
+    const problems = load?.ok === false ? load.problems.map((p) => formatProblem(p)) : [];
+    throw new Error(`weir serve would not start: ${problems.join("; ")}`);
+  }
+  return load.config;
+}
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("deploy/k8s manifests", () => {
   it("parse, each with the API version its kind needs and a name", () => {
@@ -101,14 +134,14 @@ describe("deploy/k8s manifests", () => {
     expect(service.spec.clusterIP).toBe("None");
   });
 
-  it("set only variables weir serve reads, with values it accepts and ports it exposes", () => {
-    const env = envOf(weir);
+  it("run weir serve on listen addresses that are the ports it exposes", () => {
     const known = new Set(SERVE_SETTINGS.map((s) => s.env));
-    for (const name of Object.keys(env)) expect(known, `env ${name}`).toContain(name);
-    const config = resolveServeConfig(new Map(), env);
-    expect(config.grpcListen.port).toBe(containerPort(weir, "grpc").containerPort);
-    expect(config.metricsListen.port).toBe(containerPort(weir, "metrics").containerPort);
-    expect(weir.args).toEqual(["serve"]);
+    for (const name of Object.keys(envOf(weir))) expect(known, `env ${name}`).toContain(name);
+    expect(weir.args[0]).toBe("serve");
+    expect(served().grpcListen.port).toBe(containerPort(weir, "grpc").containerPort);
+    expect(served().metricsListen.port).toBe(containerPort(weir, "metrics").containerPort);
+    expect(served().grpcListen.host).toBe("0.0.0.0");
+    expect(served().metricsListen.host).toBe("0.0.0.0");
   });
 
   it("run non-root on a read-only root, with the cache directory on a writable volume", () => {
@@ -120,7 +153,7 @@ describe("deploy/k8s manifests", () => {
     });
     const volumes = new Map(pod.spec.volumes.map((v: { name: string }) => [v.name, v]));
     for (const mount of weir.volumeMounts) expect(volumes.has(mount.name)).toBe(true);
-    const cacheDir = resolveServeConfig(new Map(), envOf(weir)).cacheDir ?? "";
+    const cacheDir = served().cacheDir ?? "";
     const holder = weir.volumeMounts.find((m: { mountPath: string }) =>
       cacheDir.startsWith(`${m.mountPath}/`),
     );
@@ -130,7 +163,7 @@ describe("deploy/k8s manifests", () => {
   });
 
   it("give the drain (after the preStop sleep) time to finish before SIGKILL", () => {
-    const drain = resolveServeConfig(new Map(), envOf(weir)).drainTimeoutSeconds;
+    const drain = served().drainTimeoutSeconds;
     const [command, seconds] = weir.lifecycle.preStop.exec.command;
     expect(command).toBe("sleep");
     expect(pod.spec.terminationGracePeriodSeconds).toBeGreaterThan(drain + Number(seconds));
@@ -176,6 +209,45 @@ describe("deploy/k8s manifests", () => {
     );
     expect(kept.map((p: { name: string }) => p.name)).toEqual(["metrics"]);
     expect(job.metrics_path).toBe("/metrics");
+  });
+});
+
+describe("the weir-config ConfigMap (weir-config.yaml)", () => {
+  it("is mounted whole and read-only where weir serve's --config points", () => {
+    expect(configFile).toMatch(/^\//);
+    expect(configVolume, "a volume of the weir-config ConfigMap").toBeDefined();
+    expect(configMount, "the weir container mounts it").toBeDefined();
+    expect(configMount.mountPath).toBe(dirname(configFile));
+    // A subPath mount never sees the ConfigMap's updates, so a reload would never happen.
+    expect(configMount.subPath).toBeUndefined();
+    expect(configMount.readOnly).toBe(true);
+    expect(Object.keys(configMap.data)).toContain(basename(configFile));
+  });
+
+  it("holds a weir.yaml that weir config check accepts", async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) };
+    expect(await runConfigCheck({ file: localConfigFile }, io), err.join("")).toBe(0);
+    expect(out.join("")).toContain(": valid");
+  });
+
+  it("is reloaded when it changes, and no WEIR_* variable overrides one of its keys", async () => {
+    expect(served().watch).toBe(true);
+    expect(served().configFile).toBe(localConfigFile);
+    const patch = only(manifests, "Deployment", "custom-signatures-patch.yaml");
+    const patched = patch.spec.template.spec.containers.find(
+      (c: { name: string }) => c.name === weir.name,
+    );
+    const signatures = patched.volumeMounts.find((m: { name: string }) => m.name === "signatures");
+    const mounts = {
+      [dirname(configFile)]: work,
+      [signatures.mountPath]: join(ROOT, "signatures"),
+    };
+    for (const env of [envOf(weir), { ...envOf(weir), ...envOf(patched) }]) {
+      const loaded = await loadServeConfigOf(weir, env, mounts);
+      expect(loaded.ok && loaded.overridden, JSON.stringify(env)).toEqual([]);
+    }
   });
 });
 

@@ -7,6 +7,7 @@
 import type { Match } from "../../src/inspect/types.js";
 import { createMetrics, recordSignatureSet, type WeirMetrics } from "../../src/metrics/metrics.js";
 import { MetricsObserver } from "../../src/metrics/observer.js";
+import { testContext } from "../exchange/context.js";
 
 const SQLI: Match = {
   signatureId: 100000,
@@ -19,6 +20,7 @@ const SQLI: Match = {
 };
 
 const XSS: Match = { ...SQLI, signatureId: 101000, family: "xss", field: "q" };
+const LIMIT: Match = { ...SQLI, signatureId: 990007, family: "limits", target: "request_body" };
 
 export function sampledMetrics(): WeirMetrics {
   const metrics = createMetrics();
@@ -38,15 +40,30 @@ export function sampledMetrics(): WeirMetrics {
   observer.messageProcessed("response_headers", 0.00008);
   observer.bytesInspected("request", 2048);
   observer.bytesInspected("response", 512);
-  observer.decided("request", { kind: "detect", score: 5, matches: [XSS] }, "req-1");
+  const context = testContext();
+  observer.decided("request", { kind: "detect", score: 5, matches: [XSS] }, context);
   observer.decided(
     "request",
     { kind: "block", status: 403, reason: "signature", score: 10, matches: [XSS, SQLI] },
-    "req-1",
+    context,
   );
-  observer.decided("response", { kind: "allow" }, "req-2");
-  observer.exchangeCompleted("block");
-  observer.exchangeCompleted("allow");
+  observer.decided("response", { kind: "allow" }, testContext({ requestId: "req-2" }));
+  observer.redacted("response", { matches: [SQLI], maskedBytes: 16 }, context);
+  observer.exchangeCompleted("block", {
+    context,
+    seconds: 0.0005,
+    hits: [
+      { direction: "request", match: XSS, outcome: "blocked" },
+      { direction: "request", match: SQLI, outcome: "blocked" },
+      { direction: "request", match: { ...XSS, signatureId: 101001 }, outcome: "excluded" },
+      { direction: "request", match: LIMIT, outcome: "blocked" },
+    ],
+  });
+  observer.exchangeCompleted("allow", {
+    context: testContext({ requestId: "req-2", route: "api" }),
+    seconds: 0.0001,
+    hits: [],
+  });
   observer.streamClosed();
   observer.streamError("client_cancelled");
   observer.streamClosed();
