@@ -16,6 +16,11 @@ import { applyHeaderMutation } from "./header-mutation.js";
 import { getHeader } from "./headers.js";
 
 export function handleBodyResponse(state: DirectionState, response: BodyResponse): HandleResult {
+  if (answersDuplicate(state)) {
+    // The answer to a body message sent again after end_of_stream: nothing to release.
+    state.duplicatesOutstanding--;
+    return OK;
+  }
   const common = response.response;
   const streamed = common?.bodyMutation?.mutation.case === "streamedResponse";
   if (state.duplex) {
@@ -63,6 +68,20 @@ export function handleTrailersResponse(
   state.onFinishCall();
   state.continueIfNecessary();
   return OK;
+}
+
+/**
+ * Answers come in message order, so once every real body message of the direction is answered,
+ * a BodyResponse belongs to a duplicate sent after end_of_stream (fault switches).
+ */
+function answersDuplicate(state: DirectionState): boolean {
+  if (state.duplicatesOutstanding === 0) return false;
+  if (state.duplex) return state.duplexBodyEnded;
+  return (
+    state.queue.empty &&
+    state.callbackState !== "buffered_body" &&
+    state.callbackState !== "buffered_partial_body"
+  );
 }
 
 /** BUFFERED (or a body complete during the header wait): the whole body, headers still held. */

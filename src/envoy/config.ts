@@ -42,6 +42,12 @@ export interface ExtProcConfig {
   /** `per_connection_buffer_limit_bytes` (default 1 MiB): BUFFERED limit, watermarks. */
   bufferLimitBytes: number;
   allowModeOverride: boolean;
+  /**
+   * `allowed_override_modes` [1.32]: when not empty, an override is honoured only if the mode
+   * it results in equals one of these (request_header_mode aside). Entries are complete modes
+   * as Envoy would resolve them (unset fields take Envoy's defaults in resolveConfig).
+   */
+  allowedOverrideModes: ProcessingModeConfig[];
   disableImmediateResponse: boolean;
   /** `allow_content_length_header` [1.38]: keep content-length where Envoy would strip it. */
   allowContentLengthHeader: boolean;
@@ -62,9 +68,11 @@ export interface ExtProcConfig {
 }
 
 export type ExtProcConfigInput = Partial<
-  Omit<ExtProcConfig, "processingMode" | "mutationRules" | "switches">
+  Omit<ExtProcConfig, "processingMode" | "mutationRules" | "switches" | "allowedOverrideModes">
 > & {
   processingMode?: Partial<ProcessingModeConfig>;
+  /** Unset fields of an entry take Envoy's proto defaults (SEND headers, NONE bodies, SKIP trailers). */
+  allowedOverrideModes?: Partial<ProcessingModeConfig>[];
   mutationRules?: Partial<MutationRulesConfig>;
   /** Start from this release's switches (default 1.37), then apply `switches`. */
   envoyVersion?: EnvoyVersion;
@@ -104,6 +112,14 @@ export function resolveConfig(input: ExtProcConfigInput = {}): ExtProcConfig {
     statusOnError: input.statusOnError ?? 500,
     bufferLimitBytes: input.bufferLimitBytes ?? 1024 * 1024,
     allowModeOverride: input.allowModeOverride ?? false,
+    allowedOverrideModes: (input.allowedOverrideModes ?? []).map((m) => ({
+      requestHeaderMode: m.requestHeaderMode ?? "SEND",
+      responseHeaderMode: m.responseHeaderMode ?? "SEND",
+      requestBodyMode: m.requestBodyMode ?? "NONE",
+      responseBodyMode: m.responseBodyMode ?? "NONE",
+      requestTrailerMode: m.requestTrailerMode ?? "SKIP",
+      responseTrailerMode: m.responseTrailerMode ?? "SKIP",
+    })),
     disableImmediateResponse: input.disableImmediateResponse ?? false,
     allowContentLengthHeader: input.allowContentLengthHeader ?? false,
     mutationRules: {

@@ -67,6 +67,10 @@ export class DirectionState {
   headerResponseReceived = false;
   duplexBodyEnded = false;
   sentAttributes = false;
+  /** Body messages sent again after end_of_stream (fault switches) and not yet answered. */
+  duplicatesOutstanding = 0;
+  /** Bodies of the body messages sent, kept only while replayBodyAfterEndOfStream is on. */
+  readonly sentBodies: Uint8Array[] = [];
   readonly queue = new ChunkQueue();
   readonly timer: MessageTimer;
   private watermarkRequested = false;
@@ -199,6 +203,7 @@ export class DirectionState {
    */
   isFinished(): boolean {
     if (this.callbackState !== "idle" || !this.queue.empty) return false;
+    if (this.duplicatesOutstanding > 0) return false;
     if (!this.headersSeen) {
       return !this.sendHeaders && this.bodyMode === "NONE" && !this.sendTrailers;
     }

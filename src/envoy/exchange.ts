@@ -181,6 +181,25 @@ export class Exchange implements InputHost {
     // FULL_DUPLEX chunks sent before the header response leave the header wait in place.
     if (!(state.duplex && state.callbackState !== "idle")) state.onStartCall(next);
     this.stream.send(state, message);
+    this.sendDuplicates(state, body, endOfStream);
+  }
+
+  /** Fault switches (switches.ts): body messages sent again after end_of_stream. */
+  private sendDuplicates(state: DirectionState, body: Uint8Array, endOfStream: boolean): void {
+    const { redeliverLastBodyChunk, replayBodyAfterEndOfStream } = this.config.switches;
+    if (replayBodyAfterEndOfStream) state.sentBodies.push(body);
+    if (!endOfStream) return;
+    const again: [Uint8Array, boolean][] = [];
+    if (redeliverLastBodyChunk) again.push([body, true]);
+    if (replayBodyAfterEndOfStream) {
+      const last = state.sentBodies.length - 1;
+      for (const [i, b] of state.sentBodies.entries()) again.push([b, i === last]);
+      state.sentBodies.length = 0;
+    }
+    for (const [bytes, last] of again) {
+      state.duplicatesOutstanding++;
+      this.stream.send(state, bodyMessage(state.direction, bytes, last, this.extras(state)));
+    }
   }
 
   sendTrailers(state: DirectionState, trailers: HeaderList): void {

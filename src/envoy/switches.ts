@@ -33,6 +33,20 @@ export interface Switches {
   stripContentLength: boolean;
   /** [1.31] A message timeout answers 504; before, 500. */
   timeoutIs504: boolean;
+  /**
+   * [post-snapshot report, envoy#46237, unconfirmed; off in every preset] FULL_DUPLEX_STREAMED
+   * on 1.35-1.37 was reported to send the final body message (end_of_stream set) a second time
+   * on large bodies. On: after a body message with end_of_stream, the same message goes out
+   * again and Envoy expects one more BodyResponse for it, which releases nothing.
+   */
+  redeliverLastBodyChunk: boolean;
+  /**
+   * [report, envoy#36119 (retries with STREAMED bodies), fixed by envoy#37994; off in every
+   * preset] On: after a body message with end_of_stream, every body message of that direction
+   * is sent once more, in order, as a retry replaying the buffered body would; each expects a
+   * BodyResponse, which releases nothing.
+   */
+  replayBodyAfterEndOfStream: boolean;
 }
 
 export type EnvoyVersion = "1.30" | "1.34" | "1.37";
@@ -45,6 +59,8 @@ const V1_37: Switches = {
   noSyntheticTrailers: true,
   stripContentLength: true,
   timeoutIs504: true,
+  redeliverLastBodyChunk: false,
+  replayBodyAfterEndOfStream: false,
 };
 
 const PRESETS: Record<EnvoyVersion, Switches> = {

@@ -14,10 +14,15 @@
  *   awaiting_trailers T -> ended; B -> unexpected_message (a second buffered body, a body in NONE)
  *   ended             B, T -> message_after_end_of_stream
  *   any but idle      H -> unexpected_message (a second headers message)
+ *
+ * After a mode_override (mode-override.ts) the direction expects the mode weir asked for, but
+ * Envoy ignores the override silently when its `allow_mode_override` is off, so the mode it
+ * reported stays acceptable too: a body is accepted if either mode sends one, and the body
+ * counts as one message only if both modes send it as one.
  */
 import type { Direction } from "../inspect/types.js";
 import type { BodyMode } from "./body-mode.js";
-import { isSingleMessageBody } from "./body-mode.js";
+import { headersHeldDuringBody, isSingleMessageBody } from "./body-mode.js";
 import { ExchangeError } from "./protocol-error.js";
 
 export type DirectionPhase =
@@ -30,6 +35,8 @@ export type DirectionPhase =
 export class DirectionState {
   #phase: DirectionPhase = "idle";
   #bodyMode: BodyMode;
+  /** The mode Envoy reported, kept after weir asked to override it (Envoy may not have). */
+  #reported: BodyMode | undefined;
   #headersSeen = false;
 
   constructor(
@@ -63,6 +70,43 @@ export class DirectionState {
     this.#bodyMode = mode;
   }
 
+  /**
+   * weir asked Envoy for `mode` in a mode_override. Only before the direction started; the
+   * reported mode stays acceptable (see the file comment).
+   */
+  overrideBodyMode(mode: BodyMode): void {
+    if (this.#phase !== "idle") {
+      throw new ExchangeError(
+        "internal_error",
+        `${this.direction} body mode overridden after the direction started (phase ${this.#phase})`,
+      );
+    }
+    if (mode === this.#bodyMode) return;
+    this.#reported ??= this.#bodyMode;
+    this.#bodyMode = mode;
+  }
+
+  /** True when Envoy still holds the headers while it sends the body, whichever mode it uses. */
+  get headersHeldDuringBody(): boolean {
+    return (
+      headersHeldDuringBody(this.#bodyMode) &&
+      (this.#reported === undefined || headersHeldDuringBody(this.#reported))
+    );
+  }
+
+  /** Neither the requested nor the reported mode sends a body. */
+  get #noBody(): boolean {
+    return this.#bodyMode === "none" && (this.#reported ?? "none") === "none";
+  }
+
+  /** Both modes send the body as one message. */
+  get #singleMessage(): boolean {
+    return (
+      isSingleMessageBody(this.#bodyMode) &&
+      (this.#reported === undefined || isSingleMessageBody(this.#reported))
+    );
+  }
+
   /** Body chunks received and the body not finished: a cancel here is a cancel mid-body. */
   get midBody(): boolean {
     return this.#phase === "streaming_body";
@@ -82,7 +126,7 @@ export class DirectionState {
     }
     this.#headersSeen = true;
     if (endOfStream) this.#phase = "ended";
-    else this.#phase = this.#bodyMode === "none" ? "awaiting_trailers" : "awaiting_body";
+    else this.#phase = this.#noBody ? "awaiting_trailers" : "awaiting_body";
   }
 
   acceptBody(endOfStream: boolean): void {
@@ -92,13 +136,13 @@ export class DirectionState {
       case "awaiting_trailers":
         throw new ExchangeError(
           "unexpected_message",
-          this.#bodyMode === "none"
+          this.#noBody
             ? `unexpected ${this.direction}_body: the ${this.direction} body mode is NONE`
             : `unexpected ${this.direction}_body: body mode ${this.#bodyMode.toUpperCase()} ` +
                 "sends the body as one message and it was already received",
         );
       case "idle":
-        if (this.#bodyMode === "none") {
+        if (this.#noBody) {
           throw new ExchangeError(
             "unexpected_message",
             `unexpected ${this.direction}_body: the ${this.direction} body mode is NONE`,
@@ -122,7 +166,7 @@ export class DirectionState {
 
   #afterBody(endOfStream: boolean): void {
     if (endOfStream) this.#phase = "ended";
-    else if (isSingleMessageBody(this.#bodyMode)) this.#phase = "awaiting_trailers";
+    else if (this.#singleMessage) this.#phase = "awaiting_trailers";
     else this.#phase = "streaming_body";
   }
 

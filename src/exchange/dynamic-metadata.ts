@@ -29,14 +29,20 @@ export interface ExchangeFindings {
   readonly signatureIds: readonly number[];
   readonly families: readonly Family[];
   readonly mode: Mode;
+  /** The route policy's name ("default" when no configured route matched). */
+  readonly route: string;
 }
 
-/** The `dynamic_metadata` Struct: `{ weir: { decision, score, signature_ids, families, mode } }`. */
+/**
+ * The `dynamic_metadata` Struct:
+ * `{ weir: { decision, score, route, signature_ids, families, mode } }`.
+ */
 export function weirMetadata(findings: ExchangeFindings): JsonObject {
   return {
     [METADATA_NAMESPACE]: {
       decision: findings.decision,
       score: findings.score,
+      route: findings.route,
       signature_ids: findings.signatureIds.slice(0, MAX_METADATA_SIGNATURES),
       families: [...findings.families],
       mode: findings.mode,

@@ -5,6 +5,7 @@
  * serialised, never modified.
  */
 import { create, type JsonObject } from "@bufbuild/protobuf";
+import type { ProcessingMode } from "../gen/envoy/extensions/filters/http/ext_proc/v3/processing_mode_pb.js";
 import {
   type HeaderMutation,
   type ProcessingResponse,
@@ -18,10 +19,16 @@ export const MAX_STREAMED_CHUNK_BYTES = 64 * 1024;
 export interface ContinueOptions {
   readonly headerMutation?: HeaderMutation | undefined;
   readonly dynamicMetadata?: JsonObject | undefined;
+  /** Only on a request-headers answer (mode-override.ts says when Envoy honours it). */
+  readonly modeOverride?: ProcessingMode | undefined;
 }
 
 function plain(options: ContinueOptions): boolean {
-  return options.headerMutation === undefined && options.dynamicMetadata === undefined;
+  return (
+    options.headerMutation === undefined &&
+    options.dynamicMetadata === undefined &&
+    options.modeOverride === undefined
+  );
 }
 
 function commonResponse(options: ContinueOptions) {
@@ -49,6 +56,7 @@ function buildHeadersContinue(direction: Direction, options: ContinueOptions) {
   return create(ProcessingResponseSchema, {
     response: { case: headersCase(direction), value: commonResponse(options) },
     ...metadata(options),
+    ...(options.modeOverride === undefined ? {} : { modeOverride: options.modeOverride }),
   });
 }
 

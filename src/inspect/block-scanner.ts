@@ -1,58 +1,58 @@
 /**
  * Scans values that are whole when weir sees them (path, query fields, headers, cookies) with
  * block-mode databases: one pass per group of the value's target. Values that a group must
- * transform first are gathered into a reusable buffer; values are small (header-sized).
+ * transform first are transformed whole into a buffer; values are small (header-sized).
+ *
+ * The transform chains and that buffer are shared by every scanner of the process: a value is
+ * transformed and scanned within one synchronous `scan`, so nothing is held between calls and
+ * an open exchange costs no transform state here (issue 5: memory per stream). A short value
+ * already seen to match nothing is not scanned again (clean-values.ts).
  */
-import type { SignatureGroup } from "../signatures/compile.js";
+import { knownClean, rememberClean } from "./clean-values.js";
 import { type GroupIndex, groupsFor } from "./group-index.js";
 import type { MatchCollector } from "./match-collector.js";
-import { TransformChain } from "./transform-chain.js";
+import { sharedChain } from "./transform-chain.js";
 import type { Target } from "./types.js";
 
-export class BlockScanner {
-  private readonly chains = new Map<SignatureGroup, TransformChain>();
-  /** Gathers transformed values; allocated on first use (most groups have no transforms). */
-  private scratch = new Uint8Array(0);
-  private length = 0;
-  private readonly append = (bytes: Uint8Array): void => {
-    const needed = this.length + bytes.length;
-    if (needed > this.scratch.length) {
-      const grown = new Uint8Array(Math.max(needed, this.scratch.length * 2, 1024));
-      grown.set(this.scratch.subarray(0, this.length));
-      this.scratch = grown;
-    }
-    this.scratch.set(bytes, this.length);
-    this.length = needed;
-  };
+/** Transformed values of the process (grown on demand, never shrunk: values are header-sized). */
+let scratch = new Uint8Array(1024);
+let scratchLength = 0;
+const append = (bytes: Uint8Array): void => {
+  const needed = scratchLength + bytes.length;
+  if (needed > scratch.length) {
+    const grown = new Uint8Array(Math.max(needed, scratch.length * 2));
+    grown.set(scratch.subarray(0, scratchLength));
+    scratch = grown;
+  }
+  scratch.set(bytes, scratchLength);
+  scratchLength = needed;
+};
 
+export class BlockScanner {
   constructor(
     private readonly index: GroupIndex,
     private readonly collector: MatchCollector,
   ) {}
 
   scan(target: Target, field: string, value: Uint8Array): void {
-    for (const group of groupsFor(this.index.block, target)) {
+    const groups = groupsFor(this.index.block, target);
+    if (groups.length === 0 || knownClean(groups, value)) return;
+    let hits = 0;
+    for (const group of groups) {
       const db = group.block;
       if (db === undefined) continue;
       if (group.transforms.length === 0) {
-        db.scan(value, this.collector.buffer);
+        hits += db.scan(value, this.collector.buffer);
+        this.collector.inHand(value, 0);
       } else {
-        const chain = this.chainFor(group);
-        this.length = 0;
-        chain.push(value, this.append);
-        chain.flush(this.append);
-        db.scan(this.scratch.subarray(0, this.length), this.collector.buffer);
+        scratchLength = 0;
+        sharedChain(group).whole(value, append);
+        const scanned = scratch.subarray(0, scratchLength);
+        hits += db.scan(scanned, this.collector.buffer);
+        this.collector.inHand(scanned, 0);
       }
       this.collector.drain(group, target, field);
     }
-  }
-
-  private chainFor(group: SignatureGroup): TransformChain {
-    let chain = this.chains.get(group);
-    if (chain === undefined) {
-      chain = new TransformChain(group.transforms);
-      this.chains.set(group, chain);
-    }
-    return chain;
+    if (hits === 0) rememberClean(groups, value);
   }
 }

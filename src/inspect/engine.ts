@@ -4,6 +4,7 @@
  * swaps the reference, and the old one is closed when its last exchange is done.
  */
 import { createHash } from "node:crypto";
+import type { RedactionOptions } from "../redact/options.js";
 import {
   type CompilableSignature,
   type CompiledSignatures,
@@ -11,12 +12,13 @@ import {
   compileSignatures,
 } from "../signatures/compile.js";
 import type { DatabaseCache } from "../signatures/database-cache.js";
-import { Exclusions, type RuleExclusion } from "./exclusions.js";
+import type { RuleExclusion } from "./exclusions.js";
 import { type GroupIndex, indexGroups } from "./group-index.js";
 import { DEFAULT_LIMITS, type InspectionLimits } from "./limits.js";
 import { RequestInspector } from "./request-inspector.js";
 import { ResponseInspector } from "./response-inspector.js";
-import type { EngineInfo, ExchangeInspector, InspectionEngine } from "./types.js";
+import { ScopeCompiler } from "./scope.js";
+import type { EngineInfo, ExchangeInspector, InspectionEngine, InspectionScope } from "./types.js";
 
 export interface EngineOptions {
   /** Highest paranoia level of the signatures compiled (1-4). */
@@ -28,6 +30,8 @@ export interface EngineOptions {
   readonly cache?: DatabaseCache | undefined;
   /** Signatures that do not apply to some targets or fields (exclusions.ts). */
   readonly exclusions?: readonly RuleExclusion[];
+  /** How redacting signatures rewrite response bodies (src/redact/options.ts). */
+  readonly redaction?: RedactionOptions | undefined;
 }
 
 export interface CompiledEngine extends InspectionEngine {
@@ -44,6 +48,7 @@ export function compileEngine(
   const compiled = compileSignatures(signatures, {
     paranoia: options.paranoia,
     cache: options.cache,
+    redaction: options.redaction,
   });
   const compileSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   const info: EngineInfo = {
@@ -51,11 +56,12 @@ export function compileEngine(
     signatures: compiled.compiled,
     compileSeconds,
   };
+  const facts = signatures.map(({ id, family, paranoia }) => ({ id, family, paranoia }));
   return new Engine(
     compiled,
     indexGroups(compiled.groups),
     options.limits ?? DEFAULT_LIMITS,
-    new Exclusions(options.exclusions),
+    new ScopeCompiler(facts, options.exclusions ?? []),
     info,
   );
 }
@@ -69,19 +75,33 @@ class Engine implements CompiledEngine {
     readonly compiled: CompiledSignatures,
     private readonly index: GroupIndex,
     private readonly limits: InspectionLimits,
-    private readonly exclusions: Exclusions,
+    private readonly scopes: ScopeCompiler,
     readonly info: EngineInfo,
   ) {}
 
   openExchange(): ExchangeInspector {
     if (this.closed) throw new Error("engine is closed: it was retired by a reload");
-    const request = new RequestInspector(this.index, this.limits, this.exclusions);
-    const response = new ResponseInspector(this.index, this.limits, this.exclusions);
+    const base = this.scopes.compile(NO_NARROWING, false);
+    const request = new RequestInspector(this.index, this.limits, base.exclusions);
+    const response = new ResponseInspector(
+      this.index,
+      this.limits,
+      base.exclusions,
+      this.compiled.leaks,
+    );
     this.open++;
     let done = false;
+    let scoped = false;
     return {
       request,
       response,
+      useScope: (scope, excerpts) => {
+        if (scoped) throw new Error("an exchange's inspection scope is set once");
+        scoped = true;
+        const compiled = this.scopes.compile(scope, excerpts);
+        request.useScope(compiled);
+        response.useScope(compiled);
+      },
       close: () => {
         if (done) return;
         done = true;
@@ -105,6 +125,13 @@ class Engine implements CompiledEngine {
     }
   }
 }
+
+/** The engine's own set, unnarrowed: what an exchange inspects until (unless) a route narrows it. */
+const NO_NARROWING: InspectionScope = {
+  paranoia: Number.POSITIVE_INFINITY,
+  families: undefined,
+  exclusions: [],
+};
 
 function hashSignatures(signatures: readonly CompilableSignature[]): string {
   const hash = createHash("sha256");

@@ -6,8 +6,9 @@
  *
  * Ids are stable and grouped: 9900xx body structure and budgets (JSON, forms, query, the
  * inspection limit, the body size), 99001x decoded arguments, 99002x framing headers, 9901xx
- * multipart framing and part headers, 9902xx charsets, 9903xx Content-Encoding, 9909xx the
- * generic fallback per kind. A rule may name the HTTP status its refusal uses; without one the
+ * multipart framing and part headers, 9902xx charsets, 9903xx Content-Encoding, 9904xx XML
+ * bodies (9904[0-4]x structure and budgets, 99041x document type declarations, family xxe),
+ * 9909xx the generic fallback per kind. A rule may name the HTTP status its refusal uses; without one the
  * policy's status for the family applies.
  */
 import type { AnomalyKind } from "../decode/types.js";
@@ -44,6 +45,10 @@ const BODY: Rules = {
   inspection_limit: limits(990005),
   json_utf8: protocol(990006),
   body_too_large: limits(990007),
+  // The per-message time budget (budget.ts): refused (403, as a parser refusal: shared case 50),
+  // or passed uninspected (recorded only, never handed to the policy).
+  time_budget: { ...limits(990008), status: 403 },
+  time_budget_passed: limits(990009),
 };
 
 /**
@@ -98,6 +103,22 @@ const CONTENT_ENCODING: Rules = {
   decompression_limit: limits(990302),
 };
 
+/**
+ * XML bodies (src/decode/xml*.ts). Nesting past the depth cap is a parser refusal (403), as for
+ * JSON. A DOCTYPE's external entities are the XXE attack itself (critical); an external DTD from
+ * an unknown address is weaker evidence (error: it blocks together with any other finding, such
+ * as the xxe signatures on the raw body).
+ */
+const XML: Rules = {
+  xml_syntax: protocol(990400),
+  xml_depth: { ...limits(990401), status: 403 },
+  xml_field_count: limits(990402),
+  xml_utf8: protocol(990403),
+  xml_encoding: protocol(990404),
+  xml_external_entity: { id: 990410, family: "xxe", severity: "critical" },
+  xml_external_dtd: { id: 990411, family: "xxe", severity: "error" },
+};
+
 /** Stable ids per decoder anomaly code; codes not listed fall back to the generic id of their kind. */
 export const FINDING_RULES: Rules = {
   ...BODY,
@@ -106,11 +127,13 @@ export const FINDING_RULES: Rules = {
   ...MULTIPART,
   ...CHARSET,
   ...CONTENT_ENCODING,
+  ...XML,
 };
 
 const GENERIC: Readonly<Record<AnomalyKind, FindingRule>> = {
   protocol: protocol(990900),
   limits: limits(990901),
+  xxe: { id: 990902, family: "xxe", severity: "critical" },
 };
 
 const BY_ID: ReadonlyMap<number, FindingRule> = new Map(

@@ -22,8 +22,8 @@ export interface InspectionLimits {
   /** What passing the inspection limit means: a `limits` finding, or a counted pass. */
   readonly overLimit: "block" | "pass";
   /**
-   * Field count, JSON depth, multipart parts, the charset allowlist and body sniffing, enforced
-   * by the decoders themselves. A feature whose key is absent is off.
+   * Field count, JSON and XML depth, XML fields, multipart parts, the charset allowlist and body
+   * sniffing, enforced by the decoders themselves. A feature whose key is absent is off.
    */
   readonly decoder: BodyDecoderOptions;
   /**
@@ -42,6 +42,8 @@ export const DEFAULT_LIMITS: InspectionLimits = {
     multipart: {},
     charset: {},
     sniff: {},
+    xml: { maxDepth: 64, maxFields: 10000 },
+    nested: { maxBytes: 8192 },
   },
   inflate: {},
 };

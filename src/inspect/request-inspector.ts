@@ -15,7 +15,7 @@ import { findingRule } from "./findings.js";
 import { FramingHeaders } from "./framing-headers.js";
 import type { GroupIndex } from "./group-index.js";
 import type { InspectionLimits } from "./limits.js";
-import { MatchCollector } from "./match-collector.js";
+import { type CollectorScope, MatchCollector } from "./match-collector.js";
 import { RequestBody } from "./request-body.js";
 import { StreamScanner } from "./stream-scanner.js";
 import type { DirectionInspector, HeaderEntry, Inspected, Match } from "./types.js";
@@ -65,6 +65,16 @@ export class RequestInspector implements DirectionInspector {
    */
   get bytesSkipped(): number {
     return this.requestBody.skippedBytes;
+  }
+
+  /** The exchange's route scope (paranoia, families, exclusions), before the first call. */
+  useScope(scope: CollectorScope): void {
+    this.collector.useScope(scope);
+  }
+
+  /** Hits an exclusion dropped, one per signature id. */
+  get excluded(): readonly Match[] {
+    return this.collector.excluded;
   }
 
   headers(headers: readonly HeaderEntry[], endOfStream: boolean): readonly Match[] {
@@ -118,8 +128,15 @@ export class RequestInspector implements DirectionInspector {
     const cut = part.length < chunk.length;
     const step = this.requestBody.write(part, cut, endOfStream);
     if (step !== undefined) return this.afterBody(step, cut);
+    this.parkScanners();
     if (cut) this.reportLimit();
     return this.collector.takeFresh();
+  }
+
+  /** Between chunks an open field value keeps only its bytes (StreamScanner.park). */
+  private parkScanners(): void {
+    this.args.park();
+    this.argsNames.park();
   }
 
   trailers(trailers: readonly HeaderEntry[]): Inspected {
@@ -146,6 +163,7 @@ export class RequestInspector implements DirectionInspector {
       this.pending = false;
     }
     if (this.closed) return NONE;
+    this.parkScanners();
     if (cut) this.reportLimit();
     return this.collector.takeFresh();
   }

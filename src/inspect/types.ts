@@ -4,6 +4,7 @@
  * Names follow OWASP CRS variables (ARGS, ARGS_NAMES, REQUEST_HEADERS, ...) in lower case so
  * a CRS rule can later be traced to the target it compiles onto.
  */
+import type { RuleExclusion } from "./exclusions.js";
 
 /** Attack families; `protocol` and `limits` are raised by decoders and budgets, not patterns. */
 export const FAMILIES = [
@@ -80,6 +81,12 @@ export interface Match {
   readonly field: string;
   /** End offset of the match inside the value (bytes), for events; 0 when unknown. */
   readonly offset: number;
+  /**
+   * Only when the operator enabled excerpts: the scanned bytes around the match's end (after
+   * the signature's transforms), unmasked. The event log masks them (log/excerpt.ts); they
+   * never go anywhere else.
+   */
+  readonly excerpt?: Uint8Array;
 }
 
 export type Direction = "request" | "response";
@@ -118,16 +125,39 @@ export interface DirectionInspector {
   headers(headers: readonly HeaderEntry[], endOfStream: boolean): readonly Match[];
   body(chunk: Uint8Array, endOfStream: boolean): Inspected;
   trailers(trailers: readonly HeaderEntry[]): Inspected;
+  /**
+   * Hits an exclusion dropped so far, one per signature id (for the `excluded` outcome in
+   * metrics); optional for inspectors without exclusions.
+   */
+  readonly excluded?: readonly Match[];
   /** Body bytes seen so far, and how many of them were inspected (the rest passed a limit). */
   readonly bytesSeen: number;
   readonly bytesInspected: number;
   close(): void;
 }
 
+/**
+ * What one exchange's route narrows inspection to (RoutePolicy satisfies it): signatures above
+ * `paranoia` or outside `families` do not count, and `exclusions` apply on top of the engine's.
+ * Decoder and limit findings are never narrowed.
+ */
+export interface InspectionScope {
+  readonly paranoia: number;
+  /** undefined = every family. */
+  readonly families: ReadonlySet<Family> | undefined;
+  readonly exclusions: readonly RuleExclusion[];
+}
+
 /** Both directions of one ext_proc stream. */
 export interface ExchangeInspector {
   readonly request: DirectionInspector;
   readonly response: DirectionInspector;
+  /**
+   * Narrow this exchange's inspection to a route's scope. Called at most once, before the
+   * first headers, body or trailers call (later it throws). Optional: an inspector without it
+   * (test fakes, tools) inspects with the engine's full set.
+   */
+  useScope?(scope: InspectionScope, excerpts: boolean): void;
   close(): void;
 }
 

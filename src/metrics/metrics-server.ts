@@ -9,9 +9,12 @@ import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
 import { formatListen, type Listen } from "../config/listen.js";
 
+/** What the listener serves: a Registry, or the primary's aggregate of its workers' registries. */
+export type MetricsSource = Pick<Registry, "metrics" | "getMetricsAsJSON" | "contentType">;
+
 export interface MetricsServerOptions {
   readonly listen: Listen;
-  readonly registry: Registry;
+  readonly registry: MetricsSource;
   /** Read on every /readyz request. */
   readonly isReady: () => boolean;
 }

@@ -21,6 +21,11 @@ export type Decision =
       readonly reason: BlockReason;
       readonly score: number;
       readonly matches: readonly Match[];
+      /**
+       * Decided after the response headers went downstream: Envoy can only reset the client's
+       * stream, no status reaches the client (exchange/late-block.ts).
+       */
+      readonly streamReset?: true;
     };
 
 export function familiesOf(matches: readonly Match[]): Family[] {

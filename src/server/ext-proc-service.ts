@@ -27,31 +27,52 @@
 import * as grpc from "@grpc/grpc-js";
 import type { BodyMode } from "../exchange/body-mode.js";
 import { type Answers, Exchange } from "../exchange/exchange.js";
+import type { EventOptions } from "../exchange/exchange-context.js";
 import type { ExchangeObserver, StreamErrorReason } from "../exchange/observer.js";
 import { ExchangeError } from "../exchange/protocol-error.js";
 import type {
   ProcessingRequest,
   ProcessingResponse,
 } from "../gen/envoy/service/ext_proc/v3/external_processor_pb.js";
-import type { InspectionEngine } from "../inspect/types.js";
-import type { PolicyConfig } from "../policy/decide.js";
+import type { MessageBudget } from "../inspect/budget.js";
 import type { ServerLifecycle } from "./grpc-server.js";
+import { bodyBytesOf, type InflightBodyBytes } from "./inflight-bytes.js";
+import { type LimitsObserver, NOOP_LIMITS_OBSERVER } from "./limits-observer.js";
+import { refuseOverloaded } from "./overload.js";
+import type { Runtime } from "./runtime.js";
 import type { ServerLog } from "./server-log.js";
 import { MalformedMessage } from "./service-definition.js";
+import { budgetedInspector } from "./stream-budget.js";
 import { StreamFlow } from "./stream-flow.js";
+import { afterTransportStatus, statusSentByTransport } from "./transport-status.js";
 
 export type IncomingRequest = ProcessingRequest | MalformedMessage;
 export type ProcessCall = grpc.ServerDuplexStream<IncomingRequest, ProcessingResponse>;
 
 export interface ExtProcServiceOptions {
-  /** The current engine, read once per stream: a reload swaps it, streams keep theirs. */
-  readonly engine: () => InspectionEngine;
-  readonly policy: PolicyConfig;
+  /**
+   * The current engine and route policies, read once per stream when it opens: a reload swaps
+   * the runtime, streams in flight keep the one they started with.
+   */
+  readonly runtime: () => Runtime;
   readonly observer: ExchangeObserver;
   readonly defaultBodyMode?: BodyMode;
+  /** Security-event options (excerpts, trusted x-forwarded-for hops); default off, 0. */
+  readonly events?: EventOptions;
   readonly log: ServerLog;
   /** When the server itself cuts streams, their end is not the client's doing. */
   readonly lifecycle?: ServerLifecycle;
+  /** The per-message time budget (inspect/budget.ts); undefined = slices without a clock. */
+  readonly timing?: MessageBudget;
+  /** Budget, in-flight and protocol-anomaly counters (limits-observer.ts). */
+  readonly limits?: LimitsObserver;
+  /** Body bytes in flight, process-wide; above its ceiling new streams get a 503 (overload.ts). */
+  readonly inflight?: InflightBodyBytes;
+  /**
+   * A body message after the body's end_of_stream is acknowledged and counted (default true)
+   * rather than ending the stream with FAILED_PRECONDITION (exchange.ts onBodyAfterEndOfStream).
+   */
+  readonly acknowledgeBodyAfterEndOfStream?: boolean;
 }
 
 export interface StreamStatus {
@@ -91,7 +112,14 @@ export function statusForError(error: unknown): StreamStatus {
 export function extProcHandler(
   options: ExtProcServiceOptions,
 ): grpc.handleBidiStreamingCall<IncomingRequest, ProcessingResponse> {
-  return (call) => new ProcessStream(call, options).start();
+  return (call) => {
+    const inflight = options.inflight;
+    if (inflight?.overCeiling === true) {
+      refuseOverloaded(call, { inflight, observer: options.observer, log: options.log });
+    } else {
+      new ProcessStream(call, options).start();
+    }
+  };
 }
 
 /** Queued behind a pending message: the client's half-close. */
@@ -107,20 +135,38 @@ class ProcessStream {
     private readonly call: ProcessCall,
     private readonly options: ExtProcServiceOptions,
   ) {
-    this.#flow = new StreamFlow(call);
+    this.#flow = new StreamFlow<Queued>(
+      call,
+      options.inflight === undefined
+        ? undefined
+        : { inflight: options.inflight, sizeOf: bodyBytesOf },
+    );
   }
 
   start(): void {
     this.#safely("streamOpened", () => this.options.observer.streamOpened());
     this.call.on("cancelled", () => this.#guard(() => this.#onCancelled()));
     try {
+      const runtime = this.options.runtime();
+      const limits = this.options.limits ?? NOOP_LIMITS_OBSERVER;
       this.#exchange = new Exchange({
-        inspector: this.options.engine().openExchange(),
-        policy: this.options.policy,
+        inspector: budgetedInspector(
+          runtime.engine.openExchange(),
+          { ...this.options, limits },
+          { write: (answer) => this.#write([answer]), context: () => this.#exchange?.context },
+        ),
+        policies: runtime.policies,
         observer: this.options.observer,
         ...(this.options.defaultBodyMode === undefined
           ? {}
           : { defaultBodyMode: this.options.defaultBodyMode }),
+        ...(this.options.events === undefined ? {} : { events: this.options.events }),
+        ...(this.options.acknowledgeBodyAfterEndOfStream === false
+          ? {}
+          : {
+              onBodyAfterEndOfStream: (direction) =>
+                limits.protocolAnomaly("body_after_eos", direction),
+            }),
       });
     } catch (error) {
       this.#fail(error);
@@ -150,7 +196,7 @@ class ProcessStream {
       this.#write(answers);
       return;
     }
-    this.#flow.hold();
+    this.#flow.hold(item);
     answers.then(
       (settled) => this.#guard(() => this.#settled(settled)),
       (error: unknown) =>
@@ -187,6 +233,13 @@ class ProcessStream {
 
   #onCancelled(): void {
     if (this.#done) return;
+    // grpc-js is ending the call with a status of its own (a message above the receive cap):
+    // its reason is counted once that status is on the wire (transport-status.ts).
+    const later = () =>
+      this.#guard(() => {
+        if (!this.#done) this.#closedByClient();
+      });
+    if (afterTransportStatus(this.call, later)) return;
     this.#closedByClient();
   }
 
@@ -194,12 +247,18 @@ class ProcessStream {
   #closedByClient(): void {
     const reason = this.#abandonReason();
     if (reason !== undefined) {
-      this.#safely("streamError", () => this.options.observer.streamError(reason));
+      this.#safely("streamError", () =>
+        this.options.observer.streamError(reason, this.#exchange?.context),
+      );
     }
     this.#finish("ok");
   }
 
   #abandonReason(): StreamErrorReason | undefined {
+    // grpc-js refused a message above the receive cap itself (transport-status.ts).
+    if (statusSentByTransport(this.call) === grpc.status.RESOURCE_EXHAUSTED) {
+      return "resource_exhausted";
+    }
     const deadline = this.call.getDeadline();
     const at = deadline instanceof Date ? deadline.getTime() : deadline;
     if (Number.isFinite(at) && at <= Date.now()) return "deadline_exceeded";
@@ -211,7 +270,9 @@ class ProcessStream {
     if (this.#done) return;
     try {
       const status = statusForError(error);
-      this.#safely("streamError", () => this.options.observer.streamError(status.reason));
+      this.#safely("streamError", () =>
+        this.options.observer.streamError(status.reason, this.#exchange?.context),
+      );
       const internal = status.code === grpc.status.INTERNAL;
       this.#log(internal ? "error" : "warn", "ext_proc_stream_failed", {
         reason: status.reason,
@@ -236,7 +297,9 @@ class ProcessStream {
     const exchange = this.#exchange;
     this.#safely("inspector close", () => exchange?.close());
     const outcome = how === "error" ? "error" : (exchange?.outcome() ?? "allow");
-    this.#safely("exchangeCompleted", () => this.options.observer.exchangeCompleted(outcome));
+    this.#safely("exchangeCompleted", () =>
+      this.options.observer.exchangeCompleted(outcome, exchange?.report()),
+    );
     this.#safely("streamClosed", () => this.options.observer.streamClosed());
   }
 

@@ -25,8 +25,10 @@ export const DEFAULT_KEEPALIVE_TIME_MS = 60_000;
 export const DEFAULT_KEEPALIVE_TIMEOUT_MS = 20_000;
 
 export interface GrpcServerOptions {
-  /** HOST:PORT (port 0 picks a free port), bound without TLS. */
+  /** HOST:PORT (port 0 picks a free port). */
   readonly listen: string;
+  /** TLS (or mTLS) credentials for the listener; default plain-text HTTP/2. */
+  readonly credentials?: grpc.ServerCredentials;
   readonly maxReceiveMessageBytes?: number;
   readonly drainTimeoutMs?: number;
   /** Time between NOT_SERVING and the stop of new streams during a drain (default 0). */
@@ -113,7 +115,8 @@ export async function startGrpcServer(
   const streamWindowApplied = setStreamWindow(server, streamWindow);
 
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(options.listen, grpc.ServerCredentials.createInsecure(), (error, bound) => {
+    const credentials = options.credentials ?? grpc.ServerCredentials.createInsecure();
+    server.bindAsync(options.listen, credentials, (error, bound) => {
       if (error !== null)
         reject(new Error(`cannot listen on ${options.listen}: ${error.message}`, { cause: error }));
       else resolve(bound);

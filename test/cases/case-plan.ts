@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import type { ExtProcConfigInput } from "../../src/envoy/index.js";
 import type { RuleExclusion } from "../../src/inspect/exclusions.js";
 import type { CaseFile, CaseVariant, Verdict } from "../simulator/cases.js";
+import type { StallHook } from "./stalling-engine.js";
 
 export interface VariantPlan {
   /** Every one of these families must be reported (the notes say they fire together). */
@@ -37,6 +38,13 @@ export interface VariantPlan {
   readonly exclusions?: readonly RuleExclusion[];
   /** ext_proc filter settings the notes ask for (Envoy-side, no config key). */
   readonly simulator?: ExtProcConfigInput & { requestTrailerMode?: "SEND" | "SKIP" };
+  /** Test hooks the notes ask for (see VariantHooks). */
+  readonly hooks?: VariantHooks;
+  /**
+   * What the server must count for the run as given (measured alone, after its streams
+   * closed); with `hooks.repeat`, for each repetition. Streams opened and closed always match.
+   */
+  readonly counts?: VariantCounts;
   /**
    * An alternative outcome that is accepted (the notes accept it, or `why` says why the runner
    * does). A run that gives it is judged on its verdict, status and families only; the other
@@ -51,6 +59,26 @@ export interface VariantPlan {
   };
   /** The words of the notes this entry encodes. */
   readonly why: string;
+}
+
+export interface VariantHooks {
+  /** One body message's inspection stalls on the server (stalling-engine.ts). */
+  readonly stall?: StallHook;
+  /** The client resets the HTTP stream once this many body chunks were answered. */
+  readonly resetAfter?: { readonly direction: "request" | "response"; readonly chunks: number };
+  /** Envoy's message_timeout as the variant's config gives it, not the runner's patient one. */
+  readonly envoyMessageTimeout?: boolean;
+  /** Run the variant as given this many times in all (each run judged). */
+  readonly repeat?: number;
+}
+
+export interface VariantCounts {
+  /** A stream error with this reason, once per run. */
+  readonly streamError?: string;
+  /** Messages over the time budget, per run. */
+  readonly budgetOverruns?: number;
+  /** Tolerated protocol anomalies (body after end_of_stream), per run. */
+  readonly anomalies?: number;
 }
 
 export interface CasePlan {

@@ -2,25 +2,31 @@
  * Real weir servers for the shared cases: the built-in signatures compiled once (databases
  * cached under the OS temp directory, so repeated runs do not recompile), one engine per
  * distinct set of limits and rule exclusions, and one ext_proc server per distinct server
- * configuration (mode, limits, exclusions), each with one shared gRPC client and an observer
- * that counts inspected bytes. Servers are started on first use and reused by every variant
- * that asks for the same settings.
+ * configuration (mode, limits, exclusions, test hooks), each with one shared gRPC client and an
+ * observer that counts inspected bytes, streams, stream errors, budget overruns and tolerated
+ * anomalies. Every server runs with a per-message time budget (fail closed, as the product's
+ * default), set by the runner in proportion to the simulated Envoy's message_timeout (150 ms
+ * of Envoy's 200 ms). Servers are started on first use and reused by every variant that asks
+ * for the same settings.
  */
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ExtProcClient } from "../../src/envoy/index.js";
 import type { ExchangeObserver } from "../../src/exchange/observer.js";
+import { DEFAULT_MESSAGE_BUDGET, type MessageBudget } from "../../src/inspect/budget.js";
 import { type CompiledEngine, compileEngine } from "../../src/inspect/engine.js";
 import type { RuleExclusion } from "../../src/inspect/exclusions.js";
 import { DEFAULT_LIMITS, type InspectionLimits } from "../../src/inspect/limits.js";
 import { DEFAULT_POLICY } from "../../src/policy/decide.js";
-import { type ExtProcServer, startExtProcServer } from "../../src/server/index.js";
+import { type ExtProcServer, fixedRuntime, startExtProcServer } from "../../src/server/index.js";
+import type { LimitsObserver } from "../../src/server/limits-observer.js";
 import type { LogLevel } from "../../src/server/server-log.js";
 import { directoryCache } from "../../src/signatures/database-cache.js";
 import { loadSignatures } from "../../src/signatures/load.js";
 import type { Signature } from "../../src/signatures/types.js";
 import type { CaseConfig } from "../simulator/cases.js";
+import { type StallHook, stallingEngine } from "./stalling-engine.js";
 
 /** The built-in set, or $WEIR_CASES_SIGNATURES_DIR (to try the cases against another set). */
 const SIGNATURES_DIR =
@@ -35,16 +41,26 @@ export interface ServerSettings {
   readonly mode: "enforce" | "detect";
   readonly limits: InspectionLimits;
   readonly exclusions: readonly RuleExclusion[];
+  readonly timing: MessageBudget;
+  /** Test hook: one body message's inspection stalls (stalling-engine.ts). */
+  readonly stall?: StallHook;
 }
 
-export function serverSettings(
-  config: CaseConfig,
-  exclusions: readonly RuleExclusion[] = [],
-): ServerSettings {
+/** What a variant's notes add to the server (plan.json). */
+export interface ServerExtras {
+  readonly exclusions?: readonly RuleExclusion[];
+  readonly stall?: StallHook;
+  /** The time budget (default: the product's, 150 ms of Envoy's 200 ms). */
+  readonly timing?: MessageBudget;
+}
+
+export function serverSettings(config: CaseConfig, extras: ServerExtras = {}): ServerSettings {
   const d = DEFAULT_LIMITS;
   return {
     mode: config.mode ?? "enforce",
-    exclusions,
+    exclusions: extras.exclusions ?? [],
+    timing: extras.timing ?? DEFAULT_MESSAGE_BUDGET,
+    ...(extras.stall === undefined ? {} : { stall: extras.stall }),
     limits: {
       ...d,
       ...(config.maxBodyBytes === undefined ? {} : { maxBodyBytes: config.maxBodyBytes }),
@@ -64,11 +80,33 @@ export function serverSettings(
 }
 
 /** Counts what the server reports, so a run can read deltas (runs that measure go alone). */
-export class CountingObserver implements ExchangeObserver {
+export class CountingObserver implements ExchangeObserver, LimitsObserver {
   requestBytesInspected = 0;
   streamErrors: string[] = [];
-  streamOpened(): void {}
-  streamClosed(): void {}
+  opened = 0;
+  closed = 0;
+  budgetOverruns = 0;
+  timeoutExtensions = 0;
+  anomalies = 0;
+  inflightBytes = 0;
+  streamOpened(): void {
+    this.opened++;
+  }
+  streamClosed(): void {
+    this.closed++;
+  }
+  budgetExceeded(): void {
+    this.budgetOverruns++;
+  }
+  messageTimeoutExtended(): void {
+    this.timeoutExtensions++;
+  }
+  protocolAnomaly(): void {
+    this.anomalies++;
+  }
+  inflightBodyBytes(bytes: number): void {
+    this.inflightBytes = bytes;
+  }
   streamError(reason: string): void {
     this.streamErrors.push(reason);
   }
@@ -77,6 +115,7 @@ export class CountingObserver implements ExchangeObserver {
     if (direction === "request") this.requestBytesInspected += bytes;
   }
   decided(): void {}
+  redacted(): void {}
   exchangeCompleted(): void {}
 }
 
@@ -98,9 +137,9 @@ export class CaseServers {
   private readonly engines = new Map<string, CompiledEngine>();
   private readonly servers = new Map<string, Promise<Running>>();
 
-  /** The server for a variant's config and the exclusions its notes ask for (started once). */
-  serverFor(config: CaseConfig, exclusions: readonly RuleExclusion[] = []): Promise<CaseServer> {
-    const settings = serverSettings(config, exclusions);
+  /** The server for a variant's config and what its notes add (started once). */
+  serverFor(config: CaseConfig, extras: ServerExtras = {}): Promise<CaseServer> {
+    const settings = serverSettings(config, extras);
     const key = JSON.stringify(settings, infinityAsText);
     let running = this.servers.get(key);
     if (running === undefined) {
@@ -122,14 +161,17 @@ export class CaseServers {
   }
 
   private async start(settings: ServerSettings): Promise<Running> {
-    const engine = await this.engineFor(settings);
+    const compiled = await this.engineFor(settings);
+    const engine =
+      settings.stall === undefined ? compiled : stallingEngine(compiled, settings.stall);
     const observer = new CountingObserver();
     const errors: string[] = [];
     const server = await startExtProcServer({
       listen: "127.0.0.1:0",
-      engine: () => engine,
-      policy: { ...DEFAULT_POLICY, mode: settings.mode },
+      runtime: fixedRuntime(() => engine, { ...DEFAULT_POLICY, mode: settings.mode }),
       observer,
+      limits: observer,
+      timing: settings.timing,
       log: (level: LogLevel, event, fields) => {
         if (level === "error") errors.push(`${event} ${JSON.stringify(fields)}`);
       },

@@ -9,10 +9,14 @@
  * and lists the variants the runner cannot run, each skipped with its reason.
  *
  * Extra families are warnings, printed with the skips at the end. Message timeouts are patient
- * (helpers.ts): the variants that are about timeouts need a hook and are skipped.
+ * (helpers.ts) except where the plan keeps Envoy's (the time-budget variants). The plan's hooks
+ * stall one inspection on the server, reset the client mid-body, repeat a variant, or turn on
+ * the simulator's fault switches; its counts are read from the server for the run as given
+ * (and each repetition) once the server closed the streams.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import type { ExtProcConfigInput } from "../../src/envoy/index.js";
+import { DEFAULT_MESSAGE_BUDGET, type MessageBudget } from "../../src/inspect/budget.js";
 import {
   type CaseFile,
   type CaseRun,
@@ -26,7 +30,7 @@ import { PATIENT_MS } from "../simulator/helpers.js";
 import { runExchange, type SimConfig } from "../simulator/simulator.js";
 import { judgeRun } from "./case-check.js";
 import { loadPlan, splitOffsets, type VariantPlan, variantKey } from "./case-plan.js";
-import { CaseServers } from "./case-servers.js";
+import { type CaseServer, CaseServers, type CountingObserver } from "./case-servers.js";
 
 const files = loadCases();
 const plan = loadPlan(files);
@@ -82,8 +86,12 @@ async function runVariant(
   variant: CaseVariant,
   variantPlan: VariantPlan | undefined,
 ): Promise<void> {
-  const server = await servers.serverFor(variant.config, variantPlan?.exclusions);
   const config = simConfig(variant, variantPlan);
+  const server = await servers.serverFor(variant.config, {
+    ...(variantPlan?.exclusions === undefined ? {} : { exclusions: variantPlan.exclusions }),
+    ...(variantPlan?.hooks?.stall === undefined ? {} : { stall: variantPlan.hooks.stall }),
+    timing: budgetFor(config.messageTimeoutMs ?? PATIENT_MS),
+  });
   const body = requestBody(variant);
   const duplex = config.requestBodyMode === "FULL_DUPLEX_STREAMED";
   // runsOf splits only splitEverywhere variants; a sample the notes ask for is split the same way.
@@ -100,18 +108,40 @@ async function runVariant(
   // The run as given goes alone, so the server's counters can be read as deltas.
   const first = runs.next();
   if (first.done === true) throw new Error(`${file.id}: runsOf yielded nothing`);
-  const before = server.observer.requestBytesInspected;
+  const before = snapshot(server.observer);
   const outcome = await runExchange({ client: server.client }, first.value.exchange, config);
   const given = judgeRun(variant.expect, variantPlan, {
     outcome,
     body,
     duplex,
     split: false,
-    inspectedBytes: server.observer.requestBytesInspected - before,
+    inspectedBytes: server.observer.requestBytesInspected - before.inspected,
   });
   note(first.value, given.failures);
+  failures.push(...(await countFailures(server, before, variantPlan, 1)));
   const key = variantKey(file, variant);
   for (const w of given.warnings) warnings.push(`${key}: ${w}`);
+
+  const repeat = variantPlan?.hooks?.repeat ?? 1;
+  if (repeat > 1) {
+    const again = snapshot(server.observer);
+    let left = repeat - 1;
+    const repeats: Iterator<CaseRun> = {
+      next: () =>
+        left-- > 0 ? { done: false, value: first.value } : { done: true, value: undefined },
+    };
+    await pool(repeats, CONCURRENCY, async (run) => {
+      const result = await runExchange({ client: server.client }, run.exchange, config);
+      const judged = judgeRun(variant.expect, variantPlan, {
+        outcome: result,
+        body,
+        duplex,
+        split: false,
+      });
+      for (const problem of judged.failures) failures.push(`repetition: ${problem}`);
+    });
+    failures.push(...(await countFailures(server, again, variantPlan, repeat - 1)));
+  }
 
   let splits = 0;
   let excused = given.excused.length > 0 ? 1 : 0;
@@ -155,6 +185,73 @@ async function runVariant(
 }
 
 /**
+ * weir's budget below the simulated Envoy's message_timeout, in the product's proportion (150 ms
+ * of 200 ms): with the runner's patient timeout a large body is not refused for the time a
+ * loaded test machine takes, and the timing variants get the product's 150 ms.
+ */
+function budgetFor(messageTimeoutMs: number): MessageBudget {
+  const ratio = DEFAULT_MESSAGE_BUDGET.budgetMs / 200;
+  return { ...DEFAULT_MESSAGE_BUDGET, budgetMs: Math.round(messageTimeoutMs * ratio) };
+}
+
+interface Counters {
+  readonly inspected: number;
+  readonly opened: number;
+  readonly streamErrors: number;
+  readonly budgetOverruns: number;
+  readonly anomalies: number;
+}
+
+function snapshot(o: CountingObserver): Counters {
+  return {
+    inspected: o.requestBytesInspected,
+    opened: o.opened,
+    streamErrors: o.streamErrors.length,
+    budgetOverruns: o.budgetOverruns,
+    anomalies: o.anomalies,
+  };
+}
+
+/**
+ * Once the server closed every stream the runs opened (Envoy's close reaches it after the
+ * exchange returned), the plan's counts must have moved by `runs` times their value.
+ */
+async function countFailures(
+  server: CaseServer,
+  before: Counters,
+  plan: VariantPlan | undefined,
+  runs: number,
+): Promise<string[]> {
+  const o = server.observer;
+  const settled = Date.now() + 5_000;
+  while (o.closed < o.opened && Date.now() < settled) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const out: string[] = [];
+  if (o.closed !== o.opened) out.push(`${o.opened - o.closed} streams still open on the server`);
+  const counts = plan?.counts;
+  if (counts === undefined) return out;
+  const check = (what: string, delta: number, perRun: number | undefined): void => {
+    if (perRun !== undefined && delta !== perRun * runs) {
+      out.push(`server counted ${delta} ${what} over ${runs} runs, expected ${perRun * runs}`);
+    }
+  };
+  check("budget overruns", o.budgetOverruns - before.budgetOverruns, counts.budgetOverruns);
+  check("protocol anomalies", o.anomalies - before.anomalies, counts.anomalies);
+  if (counts.streamError !== undefined) {
+    const reasons = o.streamErrors.slice(before.streamErrors);
+    check(
+      `${counts.streamError} stream errors`,
+      reasons.filter((r) => r === counts.streamError).length,
+      1,
+    );
+    const others = reasons.filter((r) => r !== counts.streamError);
+    if (others.length > 0) out.push(`unexpected stream errors: ${[...new Set(others)].join(", ")}`);
+  }
+  return out;
+}
+
+/**
  * The variant's simulator settings, with a patient message timeout and the plan's additions.
  *
  * Envoy's runtime guard ext_proc_graceful_grpc_close is turned on: with it off (the 1.37
@@ -165,10 +262,13 @@ async function runVariant(
  * issue is reported separately.
  */
 function simConfig(variant: CaseVariant, variantPlan: VariantPlan | undefined): SimConfig {
+  const hooks = variantPlan?.hooks;
   const config: SimConfig = {
     ...simulatorConfig(variant.config),
-    messageTimeoutMs: PATIENT_MS,
+    messageTimeoutMs:
+      hooks?.envoyMessageTimeout === true ? (variant.config.messageTimeoutMs ?? 200) : PATIENT_MS,
     switches: { gracefulGrpcClose: true },
+    ...(hooks?.resetAfter === undefined ? {} : { resetAfter: hooks.resetAfter }),
   };
   const extra = variantPlan?.simulator;
   if (extra === undefined) return config;

@@ -46,7 +46,15 @@ const FORBIDDEN: Record<string, ProcessingResponse> = {
     },
   }),
   "empty response oneof": create(ProcessingResponseSchema, {}),
+  "override_message_timeout where the test allows none": create(ProcessingResponseSchema, {
+    overrideMessageTimeout: { seconds: 1n, nanos: 0 },
+  }),
 };
+
+const extensionWithResponse = create(ProcessingResponseSchema, {
+  response: { case: "requestBody", value: {} },
+  overrideMessageTimeout: { seconds: 1n, nanos: 0 },
+});
 
 describe("conformance checks", () => {
   for (const [name, answer] of Object.entries(FORBIDDEN)) {
@@ -61,5 +69,14 @@ describe("conformance checks", () => {
       create(ProcessingResponseSchema, { response: { case: "requestBody", value: {} } }),
       false,
     );
+  });
+
+  it("accepts a timer extension alone in its message only where the test allows it (D3, J3)", () => {
+    const extension = FORBIDDEN["override_message_timeout where the test allows none"];
+    if (extension === undefined) throw new Error("fixture missing");
+    expectAllowedAnswer(extension, false, { timerExtension: true });
+    expect(() =>
+      expectAllowedAnswer(extensionWithResponse, false, { timerExtension: true }),
+    ).toThrow();
   });
 });

@@ -416,7 +416,7 @@ describe("2.C message order per processing mode", () => {
     expect(o.response !== null && text(o.response.body)).toBe("<p>one</p><p>two</p>");
   });
 
-  it.todo("C6: response-body redaction in FULL_DUPLEX_STREAMED (weir only echoes or refuses)");
+  // C6 redaction in FULL_DUPLEX_STREAMED: contract-routes.test.ts.
 
   for (const noSynthetic of [true, false]) {
     it(`C7 trailers (synthetic empty trailers ${noSynthetic ? "off, >=1.28" : "on, <1.28"})`, async () => {
@@ -708,15 +708,14 @@ describe("2.J timeouts", () => {
     s.cancel();
   });
 
-  it("J3 no override_message_timeout in any answer (checked in every test)", async () => {
+  it("J3 no override_message_timeout without weir's time budget (checked in every test)", async () => {
     const o = await run(post(split(payloads.benign, 3)), {
       extProc: { maxMessageTimeoutMs: 5000 },
     });
     expectConformant(o);
     expect(o.received.every((r) => r.overrideMessageTimeout === undefined)).toBe(true);
   });
-
-  it.todo("J2: per-message time budget with fail-open/closed (weir has no inspection deadline)");
+  // J2 and J3 with weir's per-message time budget: contract-timing.test.ts.
 });
 
 describe("2.K errors, failure_mode_allow", () => {
@@ -741,7 +740,7 @@ describe("2.K errors, failure_mode_allow", () => {
 });
 
 describe("2.L mode_override", () => {
-  it("L mode_override is never sent: configured modes stay in force", async () => {
+  it("L mode_override is never sent without a route policy asking for body modes", async () => {
     const o = await run(post(split(payloads.attack, 2)), {
       requestBodyMode: "STREAMED",
       extProc: { allowModeOverride: true },
@@ -749,7 +748,7 @@ describe("2.L mode_override", () => {
     expectConformant(o);
     expect(o.verdict).toBe("block");
   });
-  it.todo("L: mode_override policy per route (e.g. skip response bodies) is not implemented");
+  // L1/L3 mode_override from a route policy: contract-routes.test.ts.
 });
 
 describe("2.M clear_route_cache", () => {

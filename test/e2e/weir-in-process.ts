@@ -10,7 +10,7 @@ import { compileEngine } from "../../src/inspect/engine.js";
 import { DEFAULT_POLICY } from "../../src/policy/decide.js";
 import type { Mode } from "../../src/policy/decision.js";
 import { startProxy } from "../../src/proxy/index.js";
-import { startExtProcServer } from "../../src/server/index.js";
+import { fixedRuntime, startExtProcServer } from "../../src/server/index.js";
 import { loadSignatures } from "../../src/signatures/load.js";
 
 const SIGNATURES_DIR = fileURLToPath(new URL("../../signatures/", import.meta.url));
@@ -34,8 +34,7 @@ export async function startInProcessWeir(upstreamPort: number): Promise<InProces
     for (const mode of ["detect", "enforce"] as const) {
       const server = await startExtProcServer({
         listen: `${LOOPBACK}:0`,
-        engine: () => engine,
-        policy: { ...DEFAULT_POLICY, mode },
+        runtime: fixedRuntime(() => engine, { ...DEFAULT_POLICY, mode }),
         observer: NOOP_OBSERVER,
         drainTimeoutMs: 1000,
         log: () => {},

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { Exchange } from "../../src/exchange/exchange.js";
 import { ExchangeError } from "../../src/exchange/protocol-error.js";
 import { DEFAULT_POLICY } from "../../src/policy/decide.js";
+import { routePolicyOf, singlePolicySet } from "../../src/policy/route-policy.js";
 import { signatureEngine } from "./counting-engine.js";
 import { RecordingObserver } from "./recording-observer.js";
 import { type SendSpec, summarize, toRequest } from "./transcript.js";
@@ -30,7 +31,7 @@ function open(): { exchange: Exchange; engine: ReturnType<typeof signatureEngine
   const engine = signatureEngine();
   const exchange = new Exchange({
     inspector: engine.openExchange(),
-    policy: DEFAULT_POLICY,
+    policies: singlePolicySet(routePolicyOf(DEFAULT_POLICY)),
     observer: new RecordingObserver(),
   });
   return { exchange, engine };

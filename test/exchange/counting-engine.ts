@@ -31,6 +31,7 @@ export class CountingEngine implements InspectionEngine {
     return {
       request: opened.request,
       response: opened.response,
+      useScope: (scope, excerpts) => opened.useScope?.(scope, excerpts),
       close: () => {
         counted.closes++;
         opened.close();
@@ -44,10 +45,16 @@ export class CountingEngine implements InspectionEngine {
   }
 }
 
-/** The fixture signature set at paranoia 1, with `limits` over the default limits. */
-export function signatureEngine(limits: Partial<InspectionLimits> = {}): CountingEngine {
+/**
+ * The fixture signature set compiled at `paranoia` (1 by default: signature 7, paranoia 2, is
+ * left out), with `limits` over the default limits.
+ */
+export function signatureEngine(
+  limits: Partial<InspectionLimits> = {},
+  paranoia = 1,
+): CountingEngine {
   const signatures = JSON.parse(readFileSync(SIGNATURES, "utf8")) as CompilableSignature[];
   return new CountingEngine(
-    compileEngine(signatures, { paranoia: 1, limits: { ...DEFAULT_LIMITS, ...limits } }),
+    compileEngine(signatures, { paranoia, limits: { ...DEFAULT_LIMITS, ...limits } }),
   );
 }

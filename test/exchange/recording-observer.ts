@@ -3,7 +3,14 @@
  * reports. `whenClosed(n)` resolves once n streams have closed, so network tests can wait for
  * the server side without sleeping.
  */
-import type { ExchangeObserver, Phase, StreamErrorReason } from "../../src/exchange/observer.js";
+import type {
+  ExchangeContext,
+  ExchangeObserver,
+  ExchangeReport,
+  Phase,
+  RedactionRecord,
+  StreamErrorReason,
+} from "../../src/exchange/observer.js";
 import type { Direction } from "../../src/inspect/types.js";
 import type { Decision } from "../../src/policy/decision.js";
 
@@ -13,8 +20,16 @@ export class RecordingObserver implements ExchangeObserver {
   readonly errors: StreamErrorReason[] = [];
   readonly phases: Phase[] = [];
   readonly bytes: Record<Direction, number> = { request: 0, response: 0 };
-  readonly decisions: { direction: Direction; kind: Decision["kind"]; requestId: string }[] = [];
+  readonly decisions: {
+    direction: Direction;
+    kind: Decision["kind"];
+    requestId: string;
+    context: ExchangeContext;
+  }[] = [];
   readonly outcomes: ("allow" | "detect" | "block" | "error")[] = [];
+  readonly reports: ExchangeReport[] = [];
+  readonly redactions: { direction: Direction; redaction: RedactionRecord }[] = [];
+  readonly errorContexts: (ExchangeContext | undefined)[] = [];
   #waiters: { count: number; resolve: () => void }[] = [];
 
   streamOpened(): void {
@@ -28,8 +43,9 @@ export class RecordingObserver implements ExchangeObserver {
       return false;
     });
   }
-  streamError(reason: StreamErrorReason): void {
+  streamError(reason: StreamErrorReason, context?: ExchangeContext): void {
     this.errors.push(reason);
+    this.errorContexts.push(context);
   }
   messageProcessed(phase: Phase, seconds: number): void {
     if (!(seconds >= 0)) throw new Error(`negative processing time ${seconds}`);
@@ -38,11 +54,18 @@ export class RecordingObserver implements ExchangeObserver {
   bytesInspected(direction: Direction, bytes: number): void {
     this.bytes[direction] += bytes;
   }
-  decided(direction: Direction, decision: Decision, requestId: string): void {
-    this.decisions.push({ direction, kind: decision.kind, requestId });
+  decided(direction: Direction, decision: Decision, context: ExchangeContext): void {
+    this.decisions.push({ direction, kind: decision.kind, requestId: context.requestId, context });
   }
-  exchangeCompleted(outcome: "allow" | "detect" | "block" | "error"): void {
+  redacted(direction: Direction, redaction: RedactionRecord): void {
+    this.redactions.push({ direction, redaction });
+  }
+  exchangeCompleted(
+    outcome: "allow" | "detect" | "block" | "error",
+    report?: ExchangeReport,
+  ): void {
     this.outcomes.push(outcome);
+    if (report !== undefined) this.reports.push(report);
   }
 
   whenClosed(count: number): Promise<void> {

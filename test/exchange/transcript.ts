@@ -8,8 +8,18 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { create, type JsonObject, toBinary } from "@bufbuild/protobuf";
 import type { BodyMode } from "../../src/exchange/body-mode.js";
-import type { StreamErrorReason } from "../../src/exchange/observer.js";
-import { ProcessingMode_BodySendMode } from "../../src/gen/envoy/extensions/filters/http/ext_proc/v3/processing_mode_pb.js";
+import type { EventOptions } from "../../src/exchange/exchange-context.js";
+import type {
+  ExchangeContext,
+  ExchangeReport,
+  StreamErrorReason,
+} from "../../src/exchange/observer.js";
+import { ATTRIBUTES_KEY } from "../../src/exchange/route-facts.js";
+import {
+  type ProcessingMode,
+  ProcessingMode_BodySendMode,
+  ProcessingMode_HeaderSendMode,
+} from "../../src/gen/envoy/extensions/filters/http/ext_proc/v3/processing_mode_pb.js";
 import {
   type HeaderMutation,
   HttpBodySchema,
@@ -19,8 +29,16 @@ import {
   ProcessingRequestSchema,
   type ProcessingResponse,
 } from "../../src/gen/envoy/service/ext_proc/v3/external_processor_pb.js";
+import type { RuleExclusion } from "../../src/inspect/exclusions.js";
 import type { InspectionLimits } from "../../src/inspect/limits.js";
+import type { Family } from "../../src/inspect/types.js";
 import { DEFAULT_POLICY, type PolicyConfig } from "../../src/policy/decide.js";
+import {
+  type PolicySet,
+  type RouteMatch,
+  type RoutePolicy,
+  routePolicyOf,
+} from "../../src/policy/route-policy.js";
 
 export const TRANSCRIPT_DIR = new URL("../fixtures/transcripts/", import.meta.url).pathname;
 
@@ -46,8 +64,14 @@ export interface SendSpec {
   readonly responseTrailers?: { trailers: Pairs };
   /** No request message at all (the oneof left empty). */
   readonly empty?: true;
-  readonly protocolConfig?: { requestBodyMode: ModeName; responseBodyMode: ModeName };
+  readonly protocolConfig?: {
+    requestBodyMode: ModeName;
+    responseBodyMode: ModeName;
+    sendBodyWithoutWaiting?: boolean;
+  };
   readonly observabilityMode?: boolean;
+  /** Envoy's request attributes (`xds.route_name`, `request.path`, `source.address`). */
+  readonly attributes?: JsonObject;
 }
 
 export interface AnswerSummary {
@@ -63,6 +87,8 @@ export interface AnswerSummary {
     body: unknown;
   };
   readonly streamed?: { bytes: number; endOfStream: boolean };
+  /** mode_override: body modes by enum name, header/trailer modes only when not DEFAULT. */
+  readonly modeOverride?: Record<string, string>;
 }
 
 export interface StreamEnd {
@@ -91,7 +117,14 @@ export interface Transcript {
    */
   readonly engine?: "fake" | "signatures";
   readonly limits?: Partial<InspectionLimits>;
+  /** Paranoia level the "signatures" engine is compiled at (default 1). */
+  readonly paranoia?: number;
   readonly policy?: Partial<PolicyConfig>;
+  /** Route policies (over `policy`); without them every exchange gets `policy`. */
+  readonly routes?: RouteSpec[];
+  /** Overrides of the fallback route policy's own fields. */
+  readonly fallback?: RoutePolicySpec;
+  readonly events?: EventOptions;
   readonly defaultBodyMode?: BodyMode;
   readonly steps: Step[];
   /** How the client ends the stream after the last step (default halfClose). */
@@ -101,7 +134,55 @@ export interface Transcript {
     readonly streamErrors: StreamErrorReason[];
     /** observer.decided calls as "direction:kind". */
     readonly decisions: string[];
+    /** The exchange report's hits as "direction:signatureId:outcome" (checked when given). */
+    readonly hits?: string[];
+    /** Fields of the exchange report's context (checked when given). */
+    readonly context?: Partial<ExchangeContext>;
   };
+}
+
+/** A route policy in a transcript: RoutePolicy fields, families and exclusions as lists. */
+export interface RoutePolicySpec extends Partial<PolicyConfig> {
+  readonly name?: string;
+  readonly responseThreshold?: number;
+  readonly paranoia?: number;
+  readonly families?: Family[];
+  readonly exclusions?: RuleExclusion[];
+  readonly bodyModes?: { request?: BodyMode; response?: BodyMode };
+}
+
+export interface RouteSpec {
+  readonly match: RouteMatch;
+  readonly policy: RoutePolicySpec;
+}
+
+function routePolicy(base: PolicyConfig, spec: RoutePolicySpec = {}): RoutePolicy {
+  const { name, responseThreshold, paranoia, families, exclusions, bodyModes, ...policy } = spec;
+  return routePolicyOf(
+    { ...base, ...policy },
+    {
+      ...(name === undefined ? {} : { name }),
+      ...(responseThreshold === undefined ? {} : { responseThreshold }),
+      ...(paranoia === undefined ? {} : { paranoia }),
+      ...(families === undefined ? {} : { families: new Set(families) }),
+      ...(exclusions === undefined ? {} : { exclusions }),
+      ...(bodyModes === undefined ? {} : { bodyModes }),
+    },
+  );
+}
+
+/** The transcript's route policies (one fallback built from `policy` when it has no routes). */
+export function policySetOf(t: Transcript): PolicySet {
+  const base = policyOf(t);
+  return {
+    routes: (t.routes ?? []).map((r) => ({ match: r.match, policy: routePolicy(base, r.policy) })),
+    fallback: routePolicy(base, t.fallback),
+  };
+}
+
+/** The report's hits as "direction:signatureId:outcome". */
+export function hitsOf(report: ExchangeReport | undefined): string[] {
+  return (report?.hits ?? []).map((h) => `${h.direction}:${h.match.signatureId}:${h.outcome}`);
 }
 
 export function loadTranscripts(): Transcript[] {
@@ -170,12 +251,15 @@ export function toRequest(send: SendSpec): ProcessingRequest {
     request: requestCase(send),
     metadataContext: {},
     observabilityMode: send.observabilityMode ?? false,
+    ...(send.attributes === undefined ? {} : { attributes: { [ATTRIBUTES_KEY]: send.attributes } }),
     ...(send.protocolConfig === undefined
       ? {}
       : {
           protocolConfig: {
             requestBodyMode: ProcessingMode_BodySendMode[send.protocolConfig.requestBodyMode],
             responseBodyMode: ProcessingMode_BodySendMode[send.protocolConfig.responseBodyMode],
+            sendBodyWithoutWaitingForHeaderResponse:
+              send.protocolConfig.sendBodyWithoutWaiting ?? false,
           },
         }),
   });
@@ -219,10 +303,36 @@ function parseBody(bytes: Uint8Array): unknown {
   }
 }
 
+/** A mode_override as names: both body modes always, header and trailer modes when set. */
+function modeNames(mode: ProcessingMode): Record<string, string> {
+  const out: Record<string, string> = {
+    requestBodyMode: ProcessingMode_BodySendMode[mode.requestBodyMode],
+    responseBodyMode: ProcessingMode_BodySendMode[mode.responseBodyMode],
+  };
+  const headerModes = [
+    "requestHeaderMode",
+    "responseHeaderMode",
+    "requestTrailerMode",
+    "responseTrailerMode",
+  ] as const;
+  for (const key of headerModes) {
+    if (mode[key] !== ProcessingMode_HeaderSendMode.DEFAULT) {
+      out[key] = ProcessingMode_HeaderSendMode[mode[key]];
+    }
+  }
+  return out;
+}
+
 export function summarize(response: ProcessingResponse): AnswerSummary {
   const r = response.response;
-  const meta =
-    response.dynamicMetadata === undefined ? {} : { dynamicMetadata: response.dynamicMetadata };
+  const meta = {
+    ...(response.dynamicMetadata === undefined
+      ? {}
+      : { dynamicMetadata: response.dynamicMetadata }),
+    ...(response.modeOverride === undefined
+      ? {}
+      : { modeOverride: modeNames(response.modeOverride) }),
+  };
   switch (r.case) {
     case "requestHeaders":
     case "responseHeaders":

@@ -17,8 +17,9 @@ import { type CountingEngine, signatureEngine } from "./counting-engine.js";
 import { FakeEngine } from "./fake-engine.js";
 import { RecordingObserver } from "./recording-observer.js";
 import {
+  hitsOf,
   loadTranscripts,
-  policyOf,
+  policySetOf,
   type StreamEnd,
   stepBytes,
   summarize,
@@ -38,7 +39,14 @@ function expectEnd(actual: { code: grpc.status; details: string }, expected: Str
 
 /** The engine a transcript runs on; both kinds count exchanges and their closes. */
 function engineOf(t: Transcript): FakeEngine | CountingEngine {
-  return t.engine === "signatures" ? signatureEngine(t.limits) : new FakeEngine();
+  return t.engine === "signatures" ? signatureEngine(t.limits, t.paranoia) : new FakeEngine();
+}
+
+/** The report checks a transcript asks for (route, context fields, hits with outcomes). */
+function expectReport(t: Transcript, observer: RecordingObserver): void {
+  const report = observer.reports[0];
+  if (t.result.hits !== undefined) expect(hitsOf(report)).toEqual(t.result.hits);
+  if (t.result.context !== undefined) expect(report?.context).toMatchObject(t.result.context);
 }
 
 async function runDirect(t: Transcript): Promise<void> {
@@ -46,9 +54,10 @@ async function runDirect(t: Transcript): Promise<void> {
   const observer = new RecordingObserver();
   const exchange = new Exchange({
     inspector: engine.openExchange(),
-    policy: policyOf(t),
+    policies: policySetOf(t),
     observer,
     ...(t.defaultBodyMode === undefined ? {} : { defaultBodyMode: t.defaultBodyMode }),
+    ...(t.events === undefined ? {} : { events: t.events }),
   });
   let failed = false;
   for (const [index, step] of t.steps.entries()) {
@@ -67,7 +76,11 @@ async function runDirect(t: Transcript): Promise<void> {
       break;
     }
   }
-  if (!failed) expect(exchange.outcome()).toBe(t.result.outcome);
+  if (!failed) {
+    expect(exchange.outcome()).toBe(t.result.outcome);
+    observer.exchangeCompleted(exchange.outcome(), exchange.report());
+    expectReport(t, observer);
+  }
   exchange.close();
   exchange.close();
   expect(engine.exchanges).toHaveLength(1);
@@ -85,8 +98,9 @@ async function runOverGrpc(t: Transcript): Promise<void> {
   const engine = engineOf(t);
   harness = await Harness.start({
     engine: () => engine,
-    policy: policyOf(t),
+    policies: policySetOf(t),
     ...(t.defaultBodyMode === undefined ? {} : { defaultBodyMode: t.defaultBodyMode }),
+    ...(t.events === undefined ? {} : { server: { events: t.events } }),
   });
   const h = harness;
   const stream = h.open();
@@ -118,6 +132,7 @@ async function runOverGrpc(t: Transcript): Promise<void> {
   expect(h.observer.errors).toEqual(t.result.streamErrors);
   expect(h.observer.outcomes).toEqual([t.result.outcome]);
   expect(decisionsOf(h.observer)).toEqual(t.result.decisions);
+  expectReport(t, h.observer);
   expect(engine.exchanges).toHaveLength(1);
   expect(engine.notClosedOnce()).toEqual([]);
 }

@@ -16,7 +16,7 @@ function decoderCodes(): string[] {
   const dir = new URL("src/decode/", root);
   const codes = new Set<string>();
   const pattern =
-    /"((?:json|form|query|multipart|charset|content_encoding|decompression)_[a-z0-9_]+)"/g;
+    /"((?:json|form|query|multipart|charset|content_encoding|decompression|xml|nested)_[a-z0-9_]+)"/g;
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
     for (const m of readFileSync(new URL(file, dir), "utf8").matchAll(pattern)) {
       codes.add(m[1] as string);

@@ -1,22 +1,101 @@
+/**
+ * The security event log: shapes as data (test/fixtures/events/security-events.json), then the
+ * bounds and the line format.
+ */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { Match } from "../../src/inspect/types.js";
+import type {
+  ExchangeContext,
+  RedactionRecord,
+  StreamErrorReason,
+} from "../../src/exchange/observer.js";
+import type { Direction, Match } from "../../src/inspect/types.js";
 import {
   createSecurityEventLog,
+  decisionEvent,
+  MAX_MATCHES,
   MAX_NAME_CHARS,
-  MAX_TARGETS,
-  toSecurityEvent,
+  redactionEvent,
+  type SecurityEvent,
+  streamErrorEvent,
 } from "../../src/log/security-events.js";
 import type { Decision } from "../../src/policy/decision.js";
+import { testContext } from "../exchange/context.js";
 
 const at = new Date("2026-01-02T03:04:05.000Z");
-const match = (
-  id: number,
-  family: Match["family"],
-  target: Match["target"],
-  field: string,
-): Match => ({
+
+type MatchSpec = Omit<Match, "severity" | "score" | "excerpt"> & { excerptText?: string };
+type DecisionSpec =
+  | { kind: "allow" }
+  | { kind: "detect"; score: number; matches: MatchSpec[] }
+  | {
+      kind: "block";
+      status: number;
+      reason: "signature" | "limits" | "protocol";
+      score: number;
+      matches: MatchSpec[];
+    };
+type ReportSpec =
+  | { kind: "decided"; direction: Direction; decision: DecisionSpec }
+  | {
+      kind: "redacted";
+      direction: Direction;
+      redaction: { maskedBytes: number; matches: MatchSpec[] };
+    }
+  | { kind: "streamFailed"; reason: StreamErrorReason };
+
+interface EventCase {
+  readonly name: string;
+  readonly context?: Partial<ExchangeContext>;
+  readonly report: ReportSpec;
+  readonly expected: SecurityEvent | null;
+}
+
+const fixture = JSON.parse(
+  readFileSync(new URL("../fixtures/events/security-events.json", import.meta.url), "utf8"),
+) as { context: ExchangeContext; cases: EventCase[] };
+
+function matchOf(spec: MatchSpec): Match {
+  const { excerptText, ...rest } = spec;
+  return {
+    ...rest,
+    severity: "critical",
+    score: 5,
+    ...(excerptText === undefined ? {} : { excerpt: new TextEncoder().encode(excerptText) }),
+  };
+}
+
+function decisionOf(spec: DecisionSpec): Decision {
+  if (spec.kind === "allow") return spec;
+  return { ...spec, matches: spec.matches.map(matchOf) };
+}
+
+function eventOf(report: ReportSpec, context: ExchangeContext): SecurityEvent | null {
+  switch (report.kind) {
+    case "decided":
+      return decisionEvent(report.direction, decisionOf(report.decision), context, at);
+    case "redacted": {
+      const redaction: RedactionRecord = {
+        maskedBytes: report.redaction.maskedBytes,
+        matches: report.redaction.matches.map(matchOf),
+      };
+      return redactionEvent(report.direction, redaction, context, at);
+    }
+    case "streamFailed":
+      return streamErrorEvent(report.reason, context, at);
+  }
+}
+
+describe("security event shapes", () => {
+  it.each(fixture.cases)("$name", (c) => {
+    const context = { ...fixture.context, ...c.context };
+    expect(eventOf(c.report, context)).toEqual(c.expected);
+  });
+});
+
+const match = (id: number, field: string, target: Match["target"] = "args"): Match => ({
   signatureId: id,
-  family,
+  family: "xss",
   severity: "critical",
   score: 5,
   target,
@@ -24,91 +103,49 @@ const match = (
   offset: 12,
 });
 
-describe("security events", () => {
-  it("describes a block: request id, direction, reason, status, score, ids, families, targets", () => {
-    const decision: Decision = {
-      kind: "block",
-      status: 403,
-      reason: "signature",
-      score: 10,
-      matches: [
-        match(942100, "sqli", "args", "id"),
-        match(932100, "rce", "request_headers", "user-agent"),
-        match(942100, "sqli", "args", "id"),
-      ],
-    };
-    expect(toSecurityEvent("request", decision, "req-1", at)).toEqual({
-      time: "2026-01-02T03:04:05.000Z",
-      level: "warn",
-      msg: "exchange blocked",
-      event: "security",
-      request_id: "req-1",
-      direction: "request",
-      decision: "block",
-      reason: "signature",
-      status: 403,
-      score: 10,
-      signature_ids: [932100, 942100],
-      families: ["rce", "sqli"],
-      targets: [
-        { target: "args", field: "id" },
-        { target: "request_headers", field: "user-agent" },
-      ],
-    });
-  });
-
-  it("describes a detect at info level with the kind of finding as its reason", () => {
-    const decision: Decision = {
-      kind: "detect",
-      score: 0,
-      matches: [match(900100, "protocol", "request_body", "")],
-    };
-    expect(toSecurityEvent("response", decision, "", at)).toMatchObject({
-      level: "info",
-      msg: "signatures matched",
-      decision: "detect",
-      reason: "protocol",
-      direction: "response",
-    });
-  });
-
-  it("writes nothing for an allow", () => {
-    const lines: string[] = [];
-    createSecurityEventLog((l) => lines.push(l)).record("request", { kind: "allow" }, "r");
-    expect(lines).toEqual([]);
-    expect(toSecurityEvent("request", { kind: "allow" }, "r", at)).toBeNull();
-  });
-
-  it("bounds traffic-supplied names and the number of targets", () => {
-    const longName = "x".repeat(500);
-    const matches = Array.from({ length: MAX_TARGETS + 5 }, (_, i) =>
-      match(1, "xss", "args", `f${i}`),
-    );
-    matches.push(match(2, "xss", "args_names", longName));
+describe("security event log", () => {
+  it("bounds traffic-supplied names, the request id and the number of matches", () => {
+    const matches = Array.from({ length: MAX_MATCHES + 5 }, (_, i) => match(i, `f${i}`));
+    matches.push(match(1000, "x".repeat(500), "args_names"));
     const decision: Decision = { kind: "detect", score: 5, matches };
-    const event = toSecurityEvent("request", decision, "r".repeat(1000), at);
-    expect(event?.targets).toHaveLength(MAX_TARGETS);
-    expect(event?.targets_omitted).toBe(6);
+    const event = decisionEvent(
+      "request",
+      decision,
+      testContext({ requestId: "r".repeat(1000) }),
+      at,
+    );
+    expect(event?.matches).toHaveLength(MAX_MATCHES);
+    expect(event?.matches_omitted).toBe(6);
+    expect(event?.signature_ids).toHaveLength(MAX_MATCHES + 6);
     expect(event?.request_id.length).toBeLessThanOrEqual(128);
-    const json = JSON.stringify(event);
-    expect(json).not.toContain("x".repeat(MAX_NAME_CHARS + 1));
+    expect(JSON.stringify(event)).not.toContain("x".repeat(MAX_NAME_CHARS + 1));
   });
 
-  it("writes one JSON line per event, carrying no match offsets or values", () => {
+  it("shows no payload bytes unless a match carries an excerpt", () => {
+    const decision: Decision = { kind: "detect", score: 5, matches: [match(7, "q")] };
+    const event = decisionEvent("request", decision, testContext(), at);
+    expect(JSON.stringify(event)).not.toContain("excerpt");
+  });
+
+  it("writes one JSON line per event, and nothing for an allow or a cancel", () => {
     const lines: string[] = [];
     const log = createSecurityEventLog(
       (l) => lines.push(l),
       () => at,
     );
-    const decision: Decision = {
-      kind: "detect",
-      score: 5,
-      matches: [match(7, "sqli", "args", "q")],
-    };
-    log.record("request", decision, "r1");
-    log.record("request", decision, "r2");
-    expect(lines).toHaveLength(2);
+    const detect: Decision = { kind: "detect", score: 5, matches: [match(7, "q\nx")] };
+    log.decided("request", detect, testContext({ requestId: "r1" }));
+    log.decided("request", { kind: "allow" }, testContext());
+    log.streamFailed("client_cancelled", testContext());
+    log.streamFailed("malformed_message", undefined);
+    log.redacted("response", { matches: [match(9, "")], maskedBytes: 4 }, testContext());
+    expect(lines).toHaveLength(3);
     for (const line of lines) expect(line).not.toContain("\n");
-    expect(Object.keys(JSON.parse(lines[0] ?? "{}"))).not.toContain("offset");
+    expect(lines.map((l) => (JSON.parse(l) as SecurityEvent).decision)).toEqual([
+      "detect",
+      "error",
+      "redact",
+    ]);
+    expect(JSON.parse(lines[1] ?? "{}")).toMatchObject({ request_id: "", route: "" });
   });
 });

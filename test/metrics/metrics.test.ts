@@ -44,7 +44,7 @@ describe("createMetrics", () => {
   it("starts bounded label sets at zero so rates exist before the first event", async () => {
     const metrics = createMetrics({ defaultMetrics: false });
     for (const decision of ["allow", "detect", "block", "error"]) {
-      expect(await value(metrics, "weir_exchanges_total", { decision })).toBe(0);
+      expect(await value(metrics, "weir_exchanges_total", { route: "default", decision })).toBe(0);
     }
     expect(await value(metrics, "weir_signatures_loaded", { state: "failed" })).toBe(0);
   });

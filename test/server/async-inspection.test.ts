@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ProcessingResponse } from "../../src/gen/envoy/service/ext_proc/v3/external_processor_pb.js";
 import { DEFAULT_POLICY } from "../../src/policy/decide.js";
 import { extProcHandler, type ProcessCall } from "../../src/server/ext-proc-service.js";
+import { fixedRuntime } from "../../src/server/index.js";
 import { signatureEngine } from "../exchange/counting-engine.js";
 import { RecordingObserver } from "../exchange/recording-observer.js";
 import { type AnswerSummary, type SendSpec, summarize, toRequest } from "../exchange/transcript.js";
@@ -63,6 +64,7 @@ const SUSPECT_ANSWER: AnswerSummary = {
     weir: {
       decision: "detect",
       score: 2,
+      route: "default",
       signature_ids: [100002],
       families: ["xss"],
       mode: "enforce",
@@ -235,9 +237,11 @@ describe("the per-stream queue", () => {
     const engine = asyncBodyEngine({ delayMs: (call) => Math.max(0, 30 - 10 * call) });
     const observer = new RecordingObserver();
     const call = new EagerCall();
-    extProcHandler({ engine: () => engine, policy: DEFAULT_POLICY, observer, log: () => {} })(
-      call as unknown as ProcessCall,
-    );
+    extProcHandler({
+      runtime: fixedRuntime(() => engine, DEFAULT_POLICY),
+      observer,
+      log: () => {},
+    })(call as unknown as ProcessCall);
     const send = (spec: SendSpec) => call.emit("data", toRequest(spec));
     send({ requestHeaders: { headers: post("req-eager") }, protocolConfig: STREAMED });
     send({ requestBody: { text: "a=1&" } });

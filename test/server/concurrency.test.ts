@@ -29,6 +29,7 @@ function expectedAnswers(i: number): AnswerSummary[] {
     weir: {
       decision: "detect",
       score: 2,
+      route: "default",
       signature_ids: [100002],
       families: ["xss"],
       mode: "enforce",

@@ -13,12 +13,15 @@ import {
 import { HealthCheckRequestSchema } from "../../src/gen/grpc/health/v1/health_pb.js";
 import type { InspectionEngine } from "../../src/inspect/types.js";
 import { DEFAULT_POLICY, type PolicyConfig } from "../../src/policy/decide.js";
+import type { PolicySet } from "../../src/policy/route-policy.js";
 import { healthServiceDefinition } from "../../src/server/health.js";
 import {
   type ExtProcServer,
   type ExtProcServerOptions,
+  fixedRuntime,
   startExtProcServer,
 } from "../../src/server/index.js";
+import type { Runtime } from "../../src/server/runtime.js";
 import type { LogLevel } from "../../src/server/server-log.js";
 import { FakeEngine } from "../exchange/fake-engine.js";
 import { RecordingObserver } from "../exchange/recording-observer.js";
@@ -45,6 +48,8 @@ export interface HarnessOptions {
   readonly defaultBodyMode?: BodyMode;
   /** The engine read per stream (default: the harness's FakeEngine). */
   readonly engine?: () => InspectionEngine;
+  /** Route policies (over `policy`, which is ignored when these are given). */
+  readonly policies?: PolicySet;
   readonly server?: Partial<ExtProcServerOptions>;
 }
 
@@ -52,6 +57,12 @@ export interface LogEntry {
   readonly level: LogLevel;
   readonly event: string;
   readonly fields: Record<string, unknown>;
+}
+
+function runtimeOf(engine: () => InspectionEngine, options: HarnessOptions): () => Runtime {
+  const policies = options.policies;
+  if (policies === undefined) return fixedRuntime(engine, { ...DEFAULT_POLICY, ...options.policy });
+  return () => ({ engine: engine(), policies, generation: 0 });
 }
 
 export class Harness {
@@ -70,8 +81,7 @@ export class Harness {
     const logs: LogEntry[] = [];
     const server = await startExtProcServer({
       listen: "127.0.0.1:0",
-      engine: options.engine ?? (() => engine),
-      policy: { ...DEFAULT_POLICY, ...options.policy },
+      runtime: runtimeOf(options.engine ?? (() => engine), options),
       observer,
       log: (level, event, fields) => logs.push({ level, event, fields }),
       ...(options.defaultBodyMode === undefined

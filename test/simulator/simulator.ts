@@ -51,6 +51,12 @@ export interface SimConfig {
   pacing?: "auto" | "immediate";
   /** Safety net for a stalled exchange (Envoy's own timers normally end stalls). Default 10 s. */
   deadlineMs?: number;
+  /**
+   * The client goes away (RST_STREAM) once `chunks` body chunks of `direction` were answered and
+   * released: the HTTP stream is destroyed, and Envoy closes the gRPC stream (half-close then
+   * cancel, or gracefully with the switch). Nothing more is fed in either direction.
+   */
+  resetAfter?: { direction: "request" | "response"; chunks: number };
 }
 
 export type Target = { address: string } | { client: ExtProcClient };
@@ -80,6 +86,8 @@ export interface ExchangeOutcome {
   stalled: boolean;
   /** Why Envoy stopped consulting the server and let traffic through, if it did. */
   failedOpen: string[];
+  /** The client reset the HTTP stream (SimConfig.resetAfter). */
+  clientReset: boolean;
   request: Released;
   response: Released | null;
   /** Every dynamic_metadata the server sent, merged (top-level keys, last wins). */
@@ -108,7 +116,7 @@ export async function runExchange(
   try {
     await drive(ex, run, exchange, resolved.processingMode.requestBodyMode, config, "request");
     const hasResponse = exchange.responseHeaders !== undefined && exchange.responseHeaders !== null;
-    if (hasResponse && !run.ended) {
+    if (hasResponse && !run.ended && !run.clientReset) {
       run.responseStarted = true;
       await drive(ex, run, exchange, resolved.processingMode.responseBodyMode, config, "response");
     }
@@ -154,6 +162,11 @@ async function drive(
   const endOnHeaders = chunks.length === 0 && trailers === null;
   if (request) ex.decodeHeaders(copy, endOnHeaders);
   else ex.encodeHeaders(copy, endOnHeaders);
+  const reset = config.resetAfter?.direction === direction ? config.resetAfter : undefined;
+  if (reset !== undefined) {
+    await resetAfterChunks(ex, run, reset.chunks, chunks, direction);
+    return;
+  }
   if (!endOnHeaders) {
     const paced = (config.pacing ?? "auto") === "auto" && (mode === "STREAMED" || mode === "NONE");
     // Until the header response is handled: then each chunk becomes its own body message.
@@ -173,7 +186,36 @@ async function drive(
       else ex.encodeTrailers(t);
     }
   }
-  await run.until(() => flow.ended || run.ended);
+  // Body messages sent again after end_of_stream (fault switches) are answered too.
+  const state = request ? ex.request : ex.response;
+  await run.until(() => (flow.ended && state.duplicatesOutstanding === 0) || run.ended);
+}
+
+/**
+ * Feeds the first `count` chunks of `direction` (never with end_of_stream), waits until they
+ * are released (answered), then destroys the HTTP stream as a client reset does.
+ */
+async function resetAfterChunks(
+  ex: Exchange,
+  run: ExchangeRecorder,
+  count: number,
+  chunks: readonly Uint8Array[],
+  direction: "request" | "response",
+): Promise<void> {
+  const request = direction === "request";
+  const flow = request ? run.request : run.response;
+  const state = request ? ex.request : ex.response;
+  await run.until(() => flow.headers !== null || run.ended || state.callbackState !== "headers");
+  const fed = chunks.slice(0, count);
+  for (const chunk of fed) {
+    if (request) ex.decodeData(chunk, false);
+    else ex.encodeData(chunk, false);
+  }
+  const bytes = fed.reduce((n, c) => n + c.byteLength, 0);
+  await run.until(() => flow.chunks.reduce((n, c) => n + c.byteLength, 0) >= bytes || run.ended);
+  if (run.ended) return;
+  run.clientReset = true;
+  ex.destroy();
 }
 
 /**
@@ -183,6 +225,7 @@ export class ExchangeRecorder {
   readonly request: Released = emptyReleased();
   readonly response: Released = emptyReleased();
   responseStarted = false;
+  clientReset = false;
   localReply: LocalReply | null = null;
   reset: string | null = null;
   stalled = false;
@@ -260,6 +303,7 @@ export class ExchangeRecorder {
       reset: this.reset,
       stalled: this.stalled,
       failedOpen,
+      clientReset: this.clientReset,
       request: finish(this.request),
       response: this.responseStarted ? finish(this.response) : null,
       dynamicMetadata,
