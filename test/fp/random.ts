@@ -3,21 +3,18 @@
  * and the few choices built on it. Everything the generator writes depends on the seed alone,
  * so the committed corpus files can be checked for freshness by generating them again.
  */
+import { Prng } from "../decode/support/prng.js";
 
 export class Random {
-  private state: number;
+  private readonly prng: Prng;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.prng = new Prng(seed);
   }
 
   /** A float in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+    return this.prng.next();
   }
 
   /** An integer in [min, max]. */
