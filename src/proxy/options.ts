@@ -3,7 +3,13 @@
  * the ext_proc filter settings the proxy plays Envoy with (request body STREAMED, response
  * headers only, by default).
  */
-import type { BodyMode, ExtProcConfigInput } from "../envoy/index.js";
+import type { JsonObject } from "@bufbuild/protobuf";
+import {
+  type BodyMode,
+  type ExtProcConfigInput,
+  getHeader,
+  type HeaderList,
+} from "../envoy/index.js";
 import type { ProxyWarn } from "./failure-log.js";
 
 export interface ProxyOptions {
@@ -80,9 +86,27 @@ export function extProcConfig(options: ProxyOptions): ExtProcConfigInput {
       responseBodyMode: options.responseBodyMode ?? "NONE",
       ...extra.processingMode,
     },
+    requestAttributes: extra.requestAttributes ?? edgeAttributes,
   };
   if (options.messageTimeoutMs !== undefined) config.messageTimeoutMs = options.messageTimeoutMs;
   if (options.failureModeAllow !== undefined) config.failureModeAllow = options.failureModeAllow;
   if (options.bufferLimitBytes !== undefined) config.bufferLimitBytes = options.bufferLimitBytes;
   return config;
+}
+
+/**
+ * The attributes an edge Envoy would send when asked for them (deploy/envoy/envoy.yaml asks for
+ * `source.address` and `request.path`): the downstream peer, which the proxy has just appended
+ * to x-forwarded-for (envoy-headers.ts), and the path. With them weir's security events name
+ * the client even with `events.trustedHops: 0`.
+ */
+export function edgeAttributes(requestHeaders: HeaderList | null): JsonObject {
+  if (requestHeaders === null) return {};
+  const forwarded = getHeader(requestHeaders, "x-forwarded-for");
+  const peer = forwarded?.split(",").pop()?.trim() ?? "";
+  const path = getHeader(requestHeaders, ":path")?.split("?")[0] ?? "";
+  return {
+    ...(peer === "" ? {} : { "source.address": peer }),
+    ...(path === "" ? {} : { "request.path": path }),
+  };
 }

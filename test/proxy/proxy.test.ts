@@ -56,6 +56,11 @@ describe("weir proxy", () => {
     const requestId = seenByWeir.find(([k]) => k === "x-request-id")?.[1];
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(seenByWeir.some(([k]) => k === "host" || k === "connection")).toBe(false);
+    // As an edge Envoy asked for them (deploy/envoy/envoy.yaml): the peer and the path.
+    expect(call.received[0]?.attributes["envoy.filters.http.ext_proc"]).toEqual({
+      "source.address": "127.0.0.1",
+      "request.path": "/search",
+    });
     // The request headers message had end_of_stream: a GET without a body.
     const r = call.received[0]?.request;
     expect(r?.case === "requestHeaders" && r.value.endOfStream).toBe(true);
