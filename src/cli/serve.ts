@@ -190,6 +190,7 @@ export async function runServe(source: ServeConfigSource, given: ServeDeps): Pro
     ready = true;
     log.info("weir serving", {
       version: packageVersion(),
+      pid: process.pid,
       grpc_listen: formatListen({ host: config.grpcListen.host, port: grpc.port }),
       metrics_listen: formatListen({ host: config.metricsListen.host, port: metricsServer.port }),
       tls: config.tls === undefined ? "off" : config.tls.requireClientCert ? "mtls" : "on",

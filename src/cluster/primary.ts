@@ -70,6 +70,7 @@ export async function runPrimary(config: ServeConfig, deps: ServeDeps): Promise<
     if (first === undefined) {
       log.info("weir cluster serving", {
         version: packageVersion(),
+        pid: process.pid,
         workers: pool.size,
         pids: pool.pids(),
         grpc_listen: grpcListen(config, pool.listening),
