@@ -11,11 +11,11 @@ import { type CharsetOptions, CharsetPolicy, knownCharset } from "../../src/deco
 import { transcoderFor } from "../../src/decode/charset-transcode.js";
 import { selectBodyDecoder } from "../../src/decode/content-type.js";
 import type { AnomalyKind, FieldTarget } from "../../src/decode/types.js";
-import { type ByteSpec, bytesOf, show, textOf } from "./support/bytes.js";
+import { type ByteSpec, bytesOf } from "./support/bytes.js";
 import { fixtureFiles, loadFixture } from "./support/fixtures.js";
 import { Prng } from "./support/prng.js";
-import { RecordingSink } from "./support/recording-sink.js";
-import { chunkings } from "./support/splits.js";
+import { expectedFields, RecordingSink } from "./support/recording-sink.js";
+import { expectSameForEverySplit } from "./support/splits.js";
 
 interface CharsetVector {
   readonly name: string;
@@ -53,23 +53,12 @@ for (const file of fixtureFiles("charset")) {
         const input = bytesOf(vector.input);
         const whole = run(vector, [input]);
         if (vector.fields !== undefined) {
-          const expected = vector.fields.map(([target, name, value]) => [
-            target,
-            textOf(name),
-            show(bytesOf(value)),
-          ]);
-          expect(whole.fields).toEqual(expected);
+          expect(whole.fields).toEqual(expectedFields(vector.fields));
         } else {
           expect(whole.fields.length).toBe(vector.fieldCount);
         }
         expect(whole.anomalies).toEqual(vector.anomalies);
-        const expected = JSON.stringify(whole);
-        for (const { label, chunks } of chunkings(input, title)) {
-          const split = run(vector, chunks);
-          if (JSON.stringify(split) !== expected) {
-            expect(split, `split-invariance broken (${label})`).toEqual(whole);
-          }
-        }
+        expectSameForEverySplit(input, title, whole, (chunks) => run(vector, chunks));
       });
     }
   });

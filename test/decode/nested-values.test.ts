@@ -9,10 +9,10 @@ import type { NestedValueOptions } from "../../src/decode/nested-values.js";
 import { NestedValueSink } from "../../src/decode/nested-values.js";
 import { parseQuery } from "../../src/decode/query.js";
 import type { AnomalyKind, FieldTarget } from "../../src/decode/types.js";
-import { type ByteSpec, bytesOf, show, textOf } from "./support/bytes.js";
+import { type ByteSpec, bytesOf } from "./support/bytes.js";
 import { fixtureFiles, loadFixture } from "./support/fixtures.js";
-import { RecordingSink } from "./support/recording-sink.js";
-import { chunkings } from "./support/splits.js";
+import { expectedFields, RecordingSink } from "./support/recording-sink.js";
+import { expectSameForEverySplit } from "./support/splits.js";
 
 interface NestedVector {
   readonly name: string;
@@ -56,21 +56,10 @@ for (const file of fixtureFiles("nested")) {
       it(title, () => {
         const input = bytesOf(vector.input);
         const whole = vector.query === true ? runQuery(vector, input) : runBody(vector, [input]);
-        const expected = vector.fields.map(([target, name, value]) => [
-          target,
-          textOf(name),
-          show(bytesOf(value)),
-        ]);
-        expect(whole.fields).toEqual(expected);
+        expect(whole.fields).toEqual(expectedFields(vector.fields));
         expect(whole.anomalies).toEqual(vector.anomalies);
         if (vector.query === true) return;
-        const text = JSON.stringify(whole);
-        for (const { label, chunks } of chunkings(input, title)) {
-          const split = runBody(vector, chunks);
-          if (JSON.stringify(split) !== text) {
-            expect(split, `split-invariance broken (${label})`).toEqual(whole);
-          }
-        }
+        expectSameForEverySplit(input, title, whole, (chunks) => runBody(vector, chunks));
       });
     }
   });

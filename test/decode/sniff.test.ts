@@ -8,10 +8,10 @@ import { describe, expect, it } from "vitest";
 import { selectBodyDecoder } from "../../src/decode/content-type.js";
 import { SniffingDecoder } from "../../src/decode/sniff.js";
 import type { AnomalyKind, FieldTarget } from "../../src/decode/types.js";
-import { type ByteSpec, bytesOf, show, textOf } from "./support/bytes.js";
+import { type ByteSpec, bytesOf } from "./support/bytes.js";
 import { fixtureFiles, loadFixture } from "./support/fixtures.js";
-import { RecordingSink } from "./support/recording-sink.js";
-import { chunkings } from "./support/splits.js";
+import { expectedFields, RecordingSink } from "./support/recording-sink.js";
+import { expectSameForEverySplit } from "./support/splits.js";
 
 interface SniffVector {
   readonly name: string;
@@ -44,20 +44,9 @@ for (const file of fixtureFiles("sniff")) {
       it(title, () => {
         const input = bytesOf(vector.input);
         const whole = run(vector, [input]);
-        const expected = vector.fields.map(([target, name, value]) => [
-          target,
-          textOf(name),
-          show(bytesOf(value)),
-        ]);
-        expect(whole.fields).toEqual(expected);
+        expect(whole.fields).toEqual(expectedFields(vector.fields));
         expect(whole.anomalies).toEqual(vector.anomalies);
-        const wholeText = JSON.stringify(whole);
-        for (const { label, chunks } of chunkings(input, title)) {
-          const split = run(vector, chunks);
-          if (JSON.stringify(split) !== wholeText) {
-            expect(split, `split-invariance broken (${label})`).toEqual(whole);
-          }
-        }
+        expectSameForEverySplit(input, title, whole, (chunks) => run(vector, chunks));
       });
     }
   });

@@ -11,10 +11,10 @@ import { selectBodyDecoder } from "../../src/decode/content-type.js";
 import type { AnomalyKind, FieldTarget } from "../../src/decode/types.js";
 import type { XmlDecoderOptions } from "../../src/decode/xml.js";
 import { XmlTokenizer } from "../../src/decode/xml-tokenizer.js";
-import { type ByteSpec, bytesOf, show, textOf } from "./support/bytes.js";
+import { type ByteSpec, bytesOf } from "./support/bytes.js";
 import { fixtureFiles, loadFixture } from "./support/fixtures.js";
-import { RecordingSink } from "./support/recording-sink.js";
-import { chunkings } from "./support/splits.js";
+import { expectedFields, RecordingSink } from "./support/recording-sink.js";
+import { expectSameForEverySplit } from "./support/splits.js";
 
 interface XmlVector {
   readonly name: string;
@@ -49,20 +49,9 @@ for (const file of fixtureFiles("xml")) {
       it(vector.name, () => {
         const input = bytesOf(vector.input);
         const whole = run(vector, [input]);
-        const expected = vector.fields.map(([target, name, value]) => [
-          target,
-          textOf(name),
-          show(bytesOf(value)),
-        ]);
-        expect(whole.fields).toEqual(expected);
+        expect(whole.fields).toEqual(expectedFields(vector.fields));
         expect(whole.anomalies).toEqual(vector.anomalies);
-        const text = JSON.stringify(whole);
-        for (const { label, chunks } of chunkings(input, vector.name)) {
-          const split = run(vector, chunks);
-          if (JSON.stringify(split) !== text) {
-            expect(split, `split-invariance broken (${label})`).toEqual(whole);
-          }
-        }
+        expectSameForEverySplit(input, vector.name, whole, (chunks) => run(vector, chunks));
       });
     }
   });

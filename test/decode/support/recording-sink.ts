@@ -4,10 +4,17 @@
  * sink must (decoders may hand views of a reused buffer).
  */
 import type { AnomalyKind, FieldSink, FieldTarget } from "../../../src/decode/types.js";
-import { show } from "./bytes.js";
+import { type ByteSpec, bytesOf, show, textOf } from "./bytes.js";
 
 export type RecordedField = [target: FieldTarget, name: string, value: string];
 export type RecordedAnomaly = [kind: AnomalyKind, code: string, detail: string];
+
+/** A vector's expected fields (names and values as byte specs) as a RecordingSink records them. */
+export function expectedFields(
+  fields: readonly (readonly [FieldTarget, ByteSpec, ByteSpec])[],
+): RecordedField[] {
+  return fields.map(([target, name, value]) => [target, textOf(name), show(bytesOf(value))]);
+}
 
 export class RecordingSink implements FieldSink {
   readonly fields: RecordedField[] = [];

@@ -3,6 +3,7 @@
  * into two chunks (sampled for long inputs), one byte per chunk, and seeded random cuts into
  * 1-8 chunks that may include empty chunks.
  */
+import { expect } from "vitest";
 import { Prng, seedOf } from "./prng.js";
 
 /** Inputs up to this length get every two-chunk cut and the one-byte-per-chunk run. */
@@ -46,4 +47,23 @@ function cutAt(input: Uint8Array, cuts: readonly number[]): Chunking {
   }
   chunks.push(input.slice(start));
   return { label: `cut at ${cuts.join(",") || "nothing"}`, chunks };
+}
+
+/**
+ * Runs `decode` on every chunking of `input` and expects what it gave for the whole input
+ * (compared as JSON first, so the common case costs no deep equality).
+ */
+export function expectSameForEverySplit<T>(
+  input: Uint8Array,
+  name: string,
+  whole: T,
+  decode: (chunks: readonly Uint8Array[]) => T,
+): void {
+  const text = JSON.stringify(whole);
+  for (const { label, chunks } of chunkings(input, name)) {
+    const split = decode(chunks);
+    if (JSON.stringify(split) !== text) {
+      expect(split, `split-invariance broken (${label})`).toEqual(whole);
+    }
+  }
 }
