@@ -8,24 +8,17 @@
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CompiledEngine } from "../../src/inspect/engine.js";
-import { Harness } from "./grpc-harness.js";
 import { wire } from "./messages.js";
 import {
   builtInEngine,
-  MeteredObserver,
+  GROWTH_BOUND_MIB,
   memory,
   report,
   retainedMiB,
+  startMetered,
 } from "./robustness-support.js";
 
 const CONCURRENT_STREAMS = 5_000;
-/**
- * Growth of the JS heap plus external (Buffer) memory allowed after a run, with collection
- * forced: an exchange that kept its inspector, its decoders or its body would grow it by far
- * more over thousands of streams (each reset exchange held 16 KiB of body). RSS is printed but
- * not bounded: the allocator keeps pages after a peak.
- */
-const GROWTH_BOUND_MIB = 32;
 
 let engine: CompiledEngine;
 beforeAll(async () => {
@@ -33,11 +26,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => engine?.retire());
 
-async function start(): Promise<{ h: Harness; o: MeteredObserver }> {
-  const o = new MeteredObserver();
-  const h = await Harness.start({ engine: () => engine, server: { observer: o, limits: o } });
-  return { h, o };
-}
+const start = () => startMetered(engine);
 
 const headers = (path: string) =>
   wire({

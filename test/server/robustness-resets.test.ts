@@ -10,14 +10,14 @@
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CompiledEngine } from "../../src/inspect/engine.js";
-import { Harness } from "./grpc-harness.js";
 import { wire } from "./messages.js";
 import {
   builtInEngine,
-  MeteredObserver,
+  GROWTH_BOUND_MIB,
   memory,
   report,
   retainedMiB,
+  startMetered,
 } from "./robustness-support.js";
 
 const RESETS = 10_000;
@@ -25,8 +25,6 @@ const RESETS = 10_000;
 const RESETS_PER_CONNECTION = 500;
 /** Resets in flight at once. */
 const RESET_PARALLELISM = 100;
-/** Heap plus external growth allowed (see robustness-load.test.ts). */
-const GROWTH_BOUND_MIB = 32;
 
 let engine: CompiledEngine;
 beforeAll(async () => {
@@ -34,11 +32,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => engine?.retire());
 
-async function start(): Promise<{ h: Harness; o: MeteredObserver }> {
-  const o = new MeteredObserver();
-  const h = await Harness.start({ engine: () => engine, server: { observer: o, limits: o } });
-  return { h, o };
-}
+const start = () => startMetered(engine);
 
 /** The case's headers: an upload (STREAMED) or a download (response body STREAMED). */
 const headers = (direction: "request" | "response") =>

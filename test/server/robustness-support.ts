@@ -25,6 +25,7 @@ import type { Decision } from "../../src/policy/decision.js";
 import { type LimitsObserver, limitsMetrics } from "../../src/server/limits-observer.js";
 import { directoryCache } from "../../src/signatures/database-cache.js";
 import { loadSignatures } from "../../src/signatures/load.js";
+import { Harness } from "./grpc-harness.js";
 
 /**
  * An observer that drives weir's real metrics (so the `weir_active_streams` gauge itself is
@@ -177,4 +178,21 @@ export async function builtInEngine(): Promise<CompiledEngine> {
     paranoia: 1,
     cache: directoryCache(join(tmpdir(), "weir-robustness-databases"), () => {}),
   });
+}
+
+/**
+ * Growth of the JS heap plus external (Buffer) memory allowed after a run of thousands of
+ * streams, with collection forced: an exchange that kept its inspector, its decoders or its
+ * body would grow it by far more. RSS is printed but not bounded: the allocator keeps pages
+ * after a peak.
+ */
+export const GROWTH_BOUND_MIB = 32;
+
+/** A server on `engine` whose observer also counts limits, as the robustness files use it. */
+export async function startMetered(
+  engine: CompiledEngine,
+): Promise<{ h: Harness; o: MeteredObserver }> {
+  const o = new MeteredObserver();
+  const h = await Harness.start({ engine: () => engine, server: { observer: o, limits: o } });
+  return { h, o };
 }
