@@ -8,6 +8,7 @@
  * an open exchange costs no transform state here (issue 5: memory per stream). A short value
  * already seen to match nothing is not scanned again (clean-values.ts).
  */
+import { GrowingBytes } from "../decode/growing-bytes.js";
 import { knownClean, rememberClean } from "./clean-values.js";
 import { type GroupIndex, groupsFor } from "./group-index.js";
 import type { MatchCollector } from "./match-collector.js";
@@ -15,18 +16,7 @@ import { sharedChain } from "./transform-chain.js";
 import type { Target } from "./types.js";
 
 /** Transformed values of the process (grown on demand, never shrunk: values are header-sized). */
-let scratch = new Uint8Array(1024);
-let scratchLength = 0;
-const append = (bytes: Uint8Array): void => {
-  const needed = scratchLength + bytes.length;
-  if (needed > scratch.length) {
-    const grown = new Uint8Array(Math.max(needed, scratch.length * 2));
-    grown.set(scratch.subarray(0, scratchLength));
-    scratch = grown;
-  }
-  scratch.set(bytes, scratchLength);
-  scratchLength = needed;
-};
+const scratch = new GrowingBytes(1024);
 
 export class BlockScanner {
   constructor(
@@ -45,9 +35,9 @@ export class BlockScanner {
         hits += db.scan(value, this.collector.buffer);
         this.collector.inHand(value, 0);
       } else {
-        scratchLength = 0;
-        sharedChain(group).whole(value, append);
-        const scanned = scratch.subarray(0, scratchLength);
+        scratch.clear();
+        sharedChain(group).whole(value, scratch.append);
+        const scanned = scratch.view();
         hits += db.scan(scanned, this.collector.buffer);
         this.collector.inHand(scanned, 0);
       }

@@ -18,7 +18,9 @@
  * the value, and next to nothing for an exchange whose values are all short (a short value is
  * transformed whole, with the process-wide chain of its group).
  */
+
 import type { Stream } from "hyperscan-js";
+import { GrowingBytes } from "../decode/growing-bytes.js";
 import type { SignatureGroup } from "../signatures/compile.js";
 import { FIELD_TARGETS } from "../signatures/compile.js";
 import { knownClean, rememberClean } from "./clean-values.js";
@@ -70,18 +72,7 @@ const MAX_SPARE_GATHER_BUFFERS = 64;
  * Transformed short values, shared by every scanner of the process: it is filled and scanned
  * within one synchronous `end` call, so no two values ever use it at once.
  */
-let transformed = new Uint8Array(4 * SHORT_VALUE_BYTES);
-let transformedLength = 0;
-const appendTransformed: Sink = (bytes) => {
-  const needed = transformedLength + bytes.length;
-  if (needed > transformed.length) {
-    const grown = new Uint8Array(Math.max(needed, transformed.length * 2));
-    grown.set(transformed.subarray(0, transformedLength));
-    transformed = grown;
-  }
-  transformed.set(bytes, transformedLength);
-  transformedLength = needed;
-};
+const transformed = new GrowingBytes(4 * SHORT_VALUE_BYTES);
 
 export class StreamScanner {
   /** The target's stream groups; their lanes are opened when a value first streams. */
@@ -229,11 +220,11 @@ export class StreamScanner {
         hits += db.scan(value, this.collector.buffer);
         this.collector.inHand(value, 0);
       } else {
-        transformedLength = 0;
-        sharedChain(group).whole(value, appendTransformed);
+        transformed.clear();
+        sharedChain(group).whole(value, transformed.append);
         // An empty result cannot match: Hyperscan refuses patterns that match empty input.
-        if (transformedLength === 0) continue;
-        const scanned = transformed.subarray(0, transformedLength);
+        if (transformed.length === 0) continue;
+        const scanned = transformed.view();
         hits += db.scan(scanned, this.collector.buffer);
         this.collector.inHand(scanned, 0);
       }

@@ -6,34 +6,12 @@
  * replaced: one occurrence per run of bytes owned by the same signature, and the bytes.
  */
 
+import { GrowingBytes } from "../decode/growing-bytes.js";
 import type { Window } from "./hold-back.js";
 import type { RedactionOptions, RedactStyle } from "./options.js";
 
 /** Output gathered during one call, shared by every stream (taken before the call returns). */
-let out = new Uint8Array(128 * 1024);
-let outLength = 0;
-
-function append(bytes: Uint8Array): void {
-  const needed = outLength + bytes.length;
-  if (needed > out.length) {
-    const grown = new Uint8Array(Math.max(needed, out.length * 2));
-    grown.set(out.subarray(0, outLength));
-    out = grown;
-  }
-  out.set(bytes, outLength);
-  outLength = needed;
-}
-
-function appendByte(byte: number, count: number): void {
-  const needed = outLength + count;
-  if (needed > out.length) {
-    const grown = new Uint8Array(Math.max(needed, out.length * 2));
-    grown.set(out.subarray(0, outLength));
-    out = grown;
-  }
-  out.fill(byte, outLength, needed);
-  outLength = needed;
-}
+const out = new GrowingBytes(128 * 1024);
 
 const TOKEN = 2;
 const MASK = 1;
@@ -59,7 +37,7 @@ export class RewriteWriter {
 
   /** Starts a call's output (the shared buffer is empty between calls). */
   begin(): void {
-    outLength = 0;
+    out.clear();
   }
 
   /**
@@ -75,14 +53,14 @@ export class RewriteWriter {
       const end = Math.min((regions[r + 1] ?? 0) - base, count);
       if (end <= start) continue;
       if (start > cursor) {
-        append(bytes.subarray(cursor, start));
+        out.append(bytes.subarray(cursor, start));
         this.#previous = 0;
       }
       this.#writeMarked(window, start, end);
       cursor = end;
     }
     if (count > cursor) {
-      append(bytes.subarray(cursor, count));
+      out.append(bytes.subarray(cursor, count));
       this.#previous = 0;
     }
   }
@@ -96,7 +74,7 @@ export class RewriteWriter {
       let j = i + 1;
       while (j < end && marks[j] === mark) j++;
       if (mark === 0) {
-        append(bytes.subarray(i, j));
+        out.append(bytes.subarray(i, j));
         this.#previous = 0;
         i = j;
         continue;
@@ -106,9 +84,9 @@ export class RewriteWriter {
       }
       this.#maskedBytes += j - i;
       if ((this.#styles[mark] ?? 0) === TOKEN) {
-        if ((this.#styles[this.#previous] ?? 0) !== TOKEN) append(this.options.token);
+        if ((this.#styles[this.#previous] ?? 0) !== TOKEN) out.append(this.options.token);
       } else {
-        appendByte(this.options.mask, j - i);
+        out.fill(this.options.mask, j - i);
       }
       this.#previous = mark;
       i = j;
@@ -117,8 +95,8 @@ export class RewriteWriter {
 
   /** The call's output, as an owned copy. */
   output(): Uint8Array {
-    const copy = out.slice(0, outLength);
-    outLength = 0;
+    const copy = out.view().slice();
+    out.clear();
     return copy;
   }
 
