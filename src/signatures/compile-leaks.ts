@@ -15,13 +15,7 @@
  * sets how many bytes of a response body are held back (src/redact/hold-back.ts). A compile
  * failure is mapped back to its signature, which is reported failed; the rest compile again.
  */
-import {
-  Database,
-  type ExpressionSpec,
-  expressionInfo,
-  type Flag,
-  HyperscanError,
-} from "hyperscan-js";
+import { type Database, expressionInfo, type Flag } from "hyperscan-js";
 import { MAX_HOLD_BACK_BYTES } from "../redact/hold-back.js";
 import {
   DEFAULT_REDACTION,
@@ -30,8 +24,8 @@ import {
   styleOf,
 } from "../redact/options.js";
 import type { ValidatorName } from "../redact/validators.js";
-import type { CompilableSignature, GroupMember } from "./compile.js";
-import { cacheKey, type DatabaseCache } from "./database-cache.js";
+import { type CompilableSignature, compileWithRetry, type GroupMember } from "./compile.js";
+import type { DatabaseCache } from "./database-cache.js";
 
 export interface LeakMember extends GroupMember {
   readonly validate: ValidatorName | undefined;
@@ -97,7 +91,7 @@ export function compileLeakSet(
       width,
     });
   }
-  const stream = compileStream(live, failed, cache);
+  const stream = compileWithRetry(live, "stream", failed, cache, flagsOf)?.db;
   if (stream === undefined) return undefined;
   const usable = members.map((m) => (failed.has(m.id) ? { ...m, targets: new Map() } : m));
   let rewriteWidth = 0;
@@ -131,36 +125,6 @@ function widthOf(sig: CompilableSignature, failed: Map<number, string>): number 
     failed.set(sig.id, error instanceof Error ? error.message : String(error));
   }
   return undefined;
-}
-
-/** Expression id = index in `sigs`; on a compile error the culprit fails and the rest retry. */
-function compileStream(
-  sigs: readonly CompilableSignature[],
-  failed: Map<number, string>,
-  cache: DatabaseCache | undefined,
-): Database | undefined {
-  for (;;) {
-    const expressions: ExpressionSpec[] = [];
-    sigs.forEach((sig, index) => {
-      if (!failed.has(sig.id))
-        expressions.push({ pattern: sig.pattern, id: index, flags: flagsOf(sig) });
-    });
-    if (expressions.length === 0) return undefined;
-    const key = cacheKey("stream", expressions);
-    const hit = cache?.get(key);
-    if (hit !== undefined) return hit;
-    try {
-      const db = Database.compile(expressions, "stream");
-      cache?.put(key, db);
-      return db;
-    } catch (error: unknown) {
-      const index = error instanceof HyperscanError ? error.expressionIndex : undefined;
-      const culprit = index === undefined ? undefined : expressions[index];
-      const sig = culprit === undefined ? undefined : sigs[culprit.id];
-      if (sig === undefined) throw error;
-      failed.set(sig.id, error instanceof Error ? error.message : String(error));
-    }
-  }
 }
 
 function flagsOf(sig: CompilableSignature): Flag[] {

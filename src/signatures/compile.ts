@@ -187,11 +187,7 @@ function wantsMode(member: GroupMember, mode: Mode): boolean {
   return false;
 }
 
-/**
- * Compiles the members that need `mode`, expression id = member index. On a compile error the
- * culprit is marked failed and the rest compiled again; the retries end because each removes
- * one signature.
- */
+/** Compiles the members that need `mode`, expression id = member index (see compileWithRetry). */
 function compileMode(
   sigs: readonly CompilableSignature[],
   members: readonly GroupMember[],
@@ -199,12 +195,31 @@ function compileMode(
   failed: Map<number, string>,
   cache: DatabaseCache | undefined,
 ): { db: Database; cached: boolean } | undefined {
+  return compileWithRetry(sigs, mode, failed, cache, (sig, index) => {
+    const member = members[index];
+    return member !== undefined && wantsMode(member, mode) ? flagsOf(sig) : undefined;
+  });
+}
+
+/**
+ * Compiles one database of `sigs` that have not failed, expression id = index in `sigs`, with
+ * the flags `flags` gives (undefined: the signature is not in this database), through the
+ * cache. On a compile error the culprit is marked failed and the rest compiled again; the
+ * retries end because each removes one signature. Undefined when nothing is left to compile.
+ */
+export function compileWithRetry(
+  sigs: readonly CompilableSignature[],
+  mode: Mode,
+  failed: Map<number, string>,
+  cache: DatabaseCache | undefined,
+  flags: (sig: CompilableSignature, index: number) => Flag[] | undefined,
+): { db: Database; cached: boolean } | undefined {
   for (;;) {
     const expressions: ExpressionSpec[] = [];
     sigs.forEach((sig, index) => {
-      const member = members[index];
-      if (member === undefined || failed.has(sig.id) || !wantsMode(member, mode)) return;
-      expressions.push({ pattern: sig.pattern, id: index, flags: flagsOf(sig) });
+      if (failed.has(sig.id)) return;
+      const f = flags(sig, index);
+      if (f !== undefined) expressions.push({ pattern: sig.pattern, id: index, flags: f });
     });
     if (expressions.length === 0) return undefined;
     const key = cacheKey(mode, expressions);
